@@ -1,0 +1,139 @@
+"""`python -m pipelines …`: the monev chain for people at a terminal.
+
+The commands call the same stage functions as the Airflow DAGs, in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from pipelines.periods import Quarter
+
+
+def _quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _samples(args: argparse.Namespace) -> int:
+    from pipelines.samples import write_samples
+
+    written = write_samples(args.quarter, rows=args.rows)
+    files = sum(len(names) for names in written.values())
+    print(f"sample exports for {args.quarter}: {files} files for {len(written)} units")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.indicators.build import build_indicators
+    from pipelines.ingest import ingest_unit, log_reports
+    from pipelines.publish.release import publish_release
+    from pipelines.registry import registry
+    from pipelines.summary import quarter_summary, render_summary
+
+    units = registry().unit_codes
+    reports = []
+    for position, unit_code in enumerate(units, start=1):
+        logging.getLogger("pipelines").info("[%d/%d] ingesting %s", position, len(units), unit_code)
+        reports.append(ingest_unit(unit_code, args.quarter).as_dict())
+    log_reports(reports, units)
+    build_indicators(args.quarter)
+    release = publish_release(args.quarter)
+    print(render_summary(quarter_summary(args.quarter)))
+    print(f"release: {release.location}")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from pipelines.storage import data_root
+    from pipelines.summary import quarter_summary, render_summary
+
+    print(render_summary(quarter_summary(args.quarter)))
+    releases = data_root().list_dirs("releases", args.quarter.label)
+    if releases:
+        latest = max(releases, key=lambda name: int(name[1:]))
+        print(f"release: {data_root().uri_of('releases', args.quarter.label, latest)}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.query import connect
+
+    relation = connect().sql(args.sql)
+    if relation is None:
+        return 0
+    if args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(relation.columns)
+        writer.writerows(relation.fetchall())
+    else:
+        relation.show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from pipelines.publish.release import publish_release
+
+    release = publish_release(args.quarter)
+    state = "published" if release.created else "unchanged, nothing new published"
+    print(f"{release.quarter} v{release.version} {state}: {release.location}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines",
+        description="Monev ZI data platform: sample exports, the quarterly chain, analyst queries. "
+        "The data root is $MONEV_DATA_ROOT (default ./data).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    samples = commands.add_parser("samples", help="write realistic sample exports for every unit into landing/")
+    samples.add_argument("--quarter", type=_quarter, required=True, help="quarter, e.g. 2026Q3")
+    samples.add_argument("--rows", type=int, default=None, help="service-log rows in all units together (default 6000)")
+    samples.set_defaults(handler=_samples)
+
+    run = commands.add_parser("run", help="ingest, validate, compute indicators and publish one quarter, in-process")
+    run.add_argument("--quarter", type=_quarter, required=True)
+    run.set_defaults(handler=_run)
+
+    summary = commands.add_parser("summary", help="print the per-unit summary of a quarter and its latest release")
+    summary.add_argument("--quarter", type=_quarter, required=True)
+    summary.set_defaults(handler=_summary)
+
+    query = commands.add_parser(
+        "query",
+        help="run SQL (DuckDB) over the warehouse",
+        description="Views: service_log, skm_response, unit_quarter_indicators(unit_code, year, quarter, "
+        "indicator_code, value, category, n), quarantine. Every view has year, quarter, unit_code.",
+    )
+    query.add_argument("sql", help="e.g. \"SELECT * FROM unit_quarter_indicators WHERE indicator_code = 'ikm'\"")
+    query.add_argument("--format", choices=("table", "csv"), default="table")
+    query.add_argument("--max-rows", type=int, default=100, help="rows shown in table format")
+    query.set_defaults(handler=_query)
+
+    publish = commands.add_parser("publish", help="publish (or confirm unchanged) the release of a quarter")
+    publish.add_argument("--quarter", type=_quarter, required=True)
+    publish.set_defaults(handler=_publish)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    if args.command == "samples" and args.rows is None:
+        from pipelines.samples import DEFAULT_ROWS
+
+        args.rows = DEFAULT_ROWS
+    return args.handler(args)

@@ -1,0 +1,38 @@
+"""What the DAG files share: owner, retries, the quarter parameter and the assets that link them.
+
+DAG files are parsed often, so this module imports only `airflow.sdk` and `pendulum`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, Param
+
+from pipelines.settings import TIMEZONE
+
+START_DATE = pendulum.datetime(2026, 1, 1, tz=TIMEZONE)
+
+DEFAULT_ARGS = {
+    "owner": "monev-data-team",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+QUARTER_PARAMS = {
+    "quarter": Param(
+        None,
+        type=["null", "string"],
+        pattern=r"^\d{4}Q[1-4]$",
+        title="Quarter",
+        description="Quarter to process, e.g. 2026Q3. Empty: the last complete quarter before the run's logical date.",
+    )
+}
+
+SERVICE_LOG_FACTS = Asset("monev://warehouse/service_log")
+SKM_RESPONSE_FACTS = Asset("monev://warehouse/skm_response")
+UNIT_QUARTER_INDICATORS = Asset("monev://warehouse/unit_quarter_indicators")
+FACT_ASSETS = (SERVICE_LOG_FACTS, SKM_RESPONSE_FACTS)

@@ -1,0 +1,147 @@
+"""Raw export grid → canonical frame of one dataset, with the problems found while parsing.
+
+Only canonical columns survive this step, so unmapped columns (names, NIK, phone numbers)
+never travel further than the raw zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.parse.headers import HeaderConfig
+from pipelines.parse.read import RawTable
+from pipelines.parse.values import failed, map_labels, parse_dates, parse_integers, parse_rupiah
+from pipelines.registry import Unit, normalise_label
+from pipelines.warehouse.schemas import SKM_ELEMENTS
+
+REQUIRED_COLUMNS = {
+    "service_log": ("ticket_id", "service_code", "received_date", "status"),
+    "skm_response": ("submitted_date", *SKM_ELEMENTS),
+}
+DATE_COLUMNS = {"service_log": ("received_date", "completed_date"), "skm_response": ("submitted_date",)}
+PERIOD_DATE = {"service_log": "received_date", "skm_response": "submitted_date"}
+
+
+class MissingColumns(ValueError):
+    """Required columns are absent: the file is for another dataset or its header is wrong."""
+
+
+@dataclass(frozen=True)
+class ParsedExport:
+    frame: pd.DataFrame
+    """Canonical columns plus source_row; one row per record of the export."""
+    raw_values: dict[str, pa.Array]
+    """Original text of each canonical column, to quote in messages."""
+    headers: dict[str, str]
+    """Canonical column → the header the unit wrote."""
+    parse_issues: pd.DataFrame
+    """Values that could not be read: index (row position), column, rule."""
+
+
+def _issues(mask: pa.Array, column: str, rule: str) -> pd.DataFrame:
+    positions = pc.indices_nonzero(mask).to_numpy()
+    return pd.DataFrame({"position": positions, "column": column, "rule": rule})
+
+
+def _service_codes(raw: pa.Array, unit: Unit) -> pa.Array:
+    def lookup(text: str) -> str | None:
+        service = unit.service_lookup.get(normalise_label(text))
+        return service.code if service else None
+
+    codes = map_labels(raw, lookup)
+    # Keep what the unit wrote where it is no known service: the expectation on service codes
+    # quarantines it and quotes the value back.
+    return pc.coalesce(codes, pc.utf8_trim_whitespace(raw))
+
+
+def _standard_columns(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
+    """Time limit and tariff of the standard valid on each service's received date."""
+    sla = pd.Series(pd.NA, index=frame.index, dtype="Int32")
+    tariff = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    received = frame["received_date"]
+    for service in unit.services:
+        for version, successor in zip(service.standard, (*service.standard[1:], None), strict=True):
+            in_force = (frame["service_code"] == service.code) & (received >= pd.Timestamp(version.valid_from))
+            if successor is not None:
+                in_force &= received < pd.Timestamp(successor.valid_from)
+            sla[in_force] = version.sla_days
+            tariff[in_force] = version.tariff
+    return frame.assign(sla_days=sla, official_tariff=tariff)
+
+
+def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, file_id: str) -> ParsedExport:
+    """`file_id` (the export's sha256) keys respondents of survey tools that export no respondent id."""
+    positions = config.map_headers(dataset, raw.headers)
+    missing = [column for column in REQUIRED_COLUMNS[dataset] if column not in positions]
+    if missing:
+        raise MissingColumns(
+            f"required columns missing: {', '.join(missing)}; headers found: "
+            + ", ".join(f'"{header}"' for header in raw.headers if header)
+        )
+    raw_values = {column: raw.cells.column(f"c{position}").combine_chunks() for column, position in positions.items()}
+    headers = {column: raw.headers[position] for column, position in positions.items()}
+    columns: dict[str, pa.Array] = {}
+    issues: list[pd.DataFrame] = []
+    for column, values in raw_values.items():
+        if column in DATE_COLUMNS[dataset]:
+            parsed = parse_dates(values)
+            issues.append(_issues(failed(values, parsed), column, "not_a_date"))
+        elif column == "fee_paid":
+            parsed = parse_rupiah(values)
+            issues.append(_issues(failed(values, parsed), column, "not_an_amount"))
+        elif column in SKM_ELEMENTS:
+            parsed = parse_integers(values)
+            issues.append(_issues(failed(values, parsed), column, "not_a_number"))
+        elif column in ("status", "channel"):
+            parsed = map_labels(values, lambda text, field=column: config.canonical_value(field, text))
+            issues.append(_issues(failed(values, parsed), column, "unknown_value"))
+        elif column == "service_code":
+            # Units write the service's code or its name; both become the code.
+            parsed = _service_codes(values, unit)
+        else:
+            parsed = pc.if_else(
+                pc.equal(pc.utf8_trim_whitespace(values), ""),
+                pa.scalar(None, pa.string()),
+                pc.utf8_trim_whitespace(values),
+            )
+        columns[column] = parsed
+    columns["source_row"] = raw.row_numbers
+    frame = pa.table(columns).to_pandas(date_as_object=False, types_mapper=_nullable_types)
+    frame.insert(0, "unit_code", unit.code)
+    if dataset == "service_log":
+        frame = _standard_columns(frame, unit)
+    if dataset == "skm_response" and "response_id" not in frame:
+        frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
+    return ParsedExport(
+        frame=frame, raw_values=raw_values, headers=headers, parse_issues=pd.concat(issues, ignore_index=True)
+    )
+
+
+def _nullable_types(arrow_type: pa.DataType) -> object:
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    return None
+
+
+def period_dates(parsed: ParsedExport, dataset: str) -> pd.Series:
+    return parsed.frame[PERIOD_DATE[dataset]]
+
+
+def majority_quarter(parsed: ParsedExport, dataset: str) -> tuple[int, int] | None:
+    """The quarter most of an export's records fall in: the period the unit sent it for."""
+    dates = period_dates(parsed, dataset).dropna()
+    if dates.empty:
+        return None
+    counts = pd.DataFrame({"year": dates.dt.year, "quarter": dates.dt.quarter}).value_counts()
+    year, quarter = counts.index[0]
+    return int(year), int(quarter)
+
+
+def in_period(parsed: ParsedExport, dataset: str, first_day: date, last_day: date) -> pd.Series:
+    dates = period_dates(parsed, dataset)
+    return dates.between(pd.Timestamp(first_day), pd.Timestamp(last_day))

@@ -1,0 +1,103 @@
+"""Map the headers units actually write to canonical column names (config/headers.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from pipelines.registry import normalise_label
+from pipelines.settings import get_settings
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    canonical: str
+    aliases: frozenset[str]
+    keywords: tuple[str, ...]
+
+    def matches_alias(self, header: str) -> bool:
+        return header in self.aliases
+
+    def matches_keywords(self, header: str) -> bool:
+        return bool(self.keywords) and all(keyword in header.split() for keyword in self.keywords)
+
+
+class HeaderError(ValueError):
+    """A header that cannot be mapped unambiguously; the whole file is rejected."""
+
+
+@dataclass(frozen=True)
+class HeaderConfig:
+    columns: dict[str, tuple[ColumnRule, ...]]
+    values: dict[str, dict[str, str]]
+
+    def datasets(self) -> list[str]:
+        return list(self.columns)
+
+    def map_headers(self, dataset: str, headers: list[str]) -> dict[str, int]:
+        """Canonical column → position of the header that carries it.
+
+        Whole-header aliases win over keywords, so "Stempel waktu" (a timestamp) is never
+        mistaken for the SKM element about time ("waktu").
+        """
+        normalised = [normalise_label(header) for header in headers]
+        mapping: dict[str, int] = {}
+        for match in (ColumnRule.matches_alias, ColumnRule.matches_keywords):
+            for rule in self.columns[dataset]:
+                if rule.canonical in mapping:
+                    continue
+                hits = [
+                    position
+                    for position, header in enumerate(normalised)
+                    if position not in mapping.values() and header and match(rule, header)
+                ]
+                if len(hits) > 1:
+                    names = ", ".join(f'"{headers[position]}"' for position in hits)
+                    raise HeaderError(f"columns {names} all look like '{rule.canonical}'; keep one or rename")
+                if hits:
+                    mapping[rule.canonical] = hits[0]
+        return mapping
+
+    def header_score(self, dataset: str, row: list[str]) -> int:
+        """How many canonical columns a candidate header row provides (to find it below a title block)."""
+        try:
+            return len(self.map_headers(dataset, row))
+        except HeaderError:
+            return 0
+
+    def canonical_value(self, field: str, text: str) -> str | None:
+        return self.values[field].get(normalise_label(text))
+
+
+def _parse(document: dict) -> HeaderConfig:
+    columns = {
+        dataset: tuple(
+            ColumnRule(
+                canonical=name,
+                aliases=frozenset(normalise_label(alias) for alias in spec.get("aliases", [])),
+                keywords=tuple(normalise_label(keyword) for keyword in spec.get("keywords", [])),
+            )
+            for name, spec in specs.items()
+        )
+        for dataset, specs in document.items()
+        if dataset != "values"
+    }
+    values = {
+        field: {
+            normalise_label(spelling): canonical for canonical, spellings in mapping.items() for spelling in spellings
+        }
+        for field, mapping in document.get("values", {}).items()
+    }
+    return HeaderConfig(columns=columns, values=values)
+
+
+@cache
+def _load(path: Path) -> HeaderConfig:
+    return _parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def header_config() -> HeaderConfig:
+    return _load(get_settings().config_dir / "headers.yaml")

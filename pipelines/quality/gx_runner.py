@@ -1,0 +1,111 @@
+"""Run a Great Expectations suite on a canonical frame and report row-level failures.
+
+The pattern the GX Airflow provider wraps, owned here: an ephemeral context, a pandas
+batch, the suite from expectations/<dataset>.json, one validation run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipelines.settings import get_settings
+
+
+def _import_quiet_great_expectations() -> Any:
+    """GX logs its import-time machinery and phones home unless told not to."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    # Two GX modules set their own loggers to INFO, so the parent's level alone is not enough.
+    chatty = (
+        "great_expectations",
+        "great_expectations._docs_decorators",
+        "great_expectations.data_context.types.base",
+    )
+    loggers = [logging.getLogger(name) for name in chatty]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    import great_expectations as gx
+
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    return gx
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str
+    columns: tuple[str, ...]
+    success: bool
+    unexpected_positions: np.ndarray
+    """Row positions in the validated frame that broke the expectation (row-level rules only)."""
+    meta: dict[str, Any]
+    element_count: int
+    error: str | None = None
+
+    @property
+    def is_batch_level(self) -> bool:
+        return self.expectation in ("expect_column_to_exist", "expect_table_columns_to_match_set")
+
+
+def suite_document(dataset: str) -> dict[str, Any]:
+    path = get_settings().expectations_dir / f"{dataset}.json"
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@cache
+def _validation_definition(dataset: str) -> Any:
+    gx = _import_quiet_great_expectations()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = context.data_sources.add_pandas(f"{dataset}_frames").add_dataframe_asset(dataset)
+    batch_definition = batch.add_batch_definition_whole_dataframe("whole_frame")
+    suite = context.suites.add(gx.ExpectationSuite(**suite_document(dataset)))
+    return context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{dataset}_validation", data=batch_definition, suite=suite)
+    )
+
+
+def _columns_of(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    return tuple(kwargs[key] for key in ("column_A", "column_B") if key in kwargs)
+
+
+def validate_frame(dataset: str, frame: pd.DataFrame, parameters: dict[str, Any]) -> list[ExpectationOutcome]:
+    """Validate every row (no sampling); `frame` must have a 0..n-1 index, positions are reported."""
+    definition = _validation_definition(dataset)
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        expectation_parameters=parameters,
+        result_format={"result_format": "COMPLETE", "partial_unexpected_count": 0},
+    )
+    outcomes = []
+    for item in result.results:
+        config = item.expectation_config
+        error = None
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            error = item.exception_info.get("exception_message")
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=config.type,
+                columns=_columns_of(config.kwargs),
+                success=bool(item.success),
+                unexpected_positions=np.asarray(item.result.get("unexpected_index_list") or [], dtype=np.int64),
+                meta=dict(config.meta or {}),
+                element_count=int(item.result.get("element_count") or len(frame)),
+                error=error,
+            )
+        )
+    return outcomes

@@ -1,0 +1,175 @@
+"""The unit registry (config/units.yaml) loaded into typed, validated objects.
+
+A mistake in the registry stops every pipeline, so its errors name the file, line and field.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Dataset = Literal["service_log", "skm_response", "complaint_log", "zi_perception"]
+UNIT_CODE_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used, with where and what to fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StandardVersion(_Strict):
+    valid_from: date
+    sla_days: int = Field(ge=0, description="time limit in working days")
+    tariff: int = Field(ge=0, description="official tariff in rupiah")
+
+
+class Service(_Strict):
+    code: str = Field(pattern=UNIT_CODE_PATTERN)
+    name: str
+    aliases: tuple[str, ...] = ()
+    standard: tuple[StandardVersion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _standard_in_date_order(self) -> Service:
+        dates = [version.valid_from for version in self.standard]
+        if dates != sorted(set(dates)):
+            raise ValueError("standard versions must be listed oldest first, one per valid_from date")
+        return self
+
+    def standard_on(self, day: date) -> StandardVersion | None:
+        valid = [version for version in self.standard if version.valid_from <= day]
+        return valid[-1] if valid else None
+
+
+class Source(_Strict):
+    kind: Literal["files", "sql", "http"]
+    datasets: tuple[Dataset, ...] = ("service_log", "skm_response")
+
+
+class Unit(_Strict):
+    code: str = Field(pattern=UNIT_CODE_PATTERN)
+    name: str
+    agency: str
+    zi_target: Literal["WBK", "WBBM"]
+    sources: tuple[Source, ...] = Field(min_length=1)
+    services: tuple[Service, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _service_codes_unique(self) -> Unit:
+        codes = [service.code for service in self.services]
+        duplicated = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicated:
+            raise ValueError(f"service codes listed twice: {', '.join(duplicated)}")
+        return self
+
+    @cached_property
+    def service_lookup(self) -> dict[str, Service]:
+        """Service by normalised code, name or alias: exports name services every which way."""
+        lookup: dict[str, Service] = {}
+        for service in self.services:
+            for label in (service.code, service.name, *service.aliases):
+                lookup[normalise_label(label)] = service
+        return lookup
+
+
+class Agency(_Strict):
+    code: str = Field(pattern=UNIT_CODE_PATTERN)
+    name: str
+
+
+class Province(_Strict):
+    code: str
+    name: str
+
+
+class Registry(_Strict):
+    province: Province
+    dataset_patterns: dict[Dataset, tuple[str, ...]]
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    units: tuple[Unit, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_hold(self) -> Registry:
+        codes = [unit.code for unit in self.units]
+        duplicated = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicated:
+            raise ValueError(f"unit codes listed twice: {', '.join(duplicated)}")
+        agencies = {agency.code for agency in self.agencies}
+        for unit in self.units:
+            if unit.agency not in agencies:
+                raise ValueError(f"unit {unit.code} names agency {unit.agency}, which is not under 'agencies'")
+        return self
+
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(f"unit {code!r} is not in the registry; known units: {', '.join(self.unit_codes)}")
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [unit.code for unit in self.units]
+
+    def dataset_for_name(self, file_name: str) -> str | None:
+        lowered = file_name.lower()
+        for dataset, patterns in self.dataset_patterns.items():
+            if any(fnmatch.fnmatch(lowered, pattern.lower()) for pattern in patterns):
+                return dataset
+        return None
+
+
+def normalise_label(text: str) -> str:
+    """Case, punctuation and spacing differ between exports; compare labels without them."""
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+def _line_of(node: yaml.Node, location: tuple[str | int, ...]) -> int:
+    """1-based line in the YAML source of the field at `location`, as deep as it can be found."""
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            children = {k.value: (k, v) for k, v in node.value}
+            if key not in children:
+                break
+            key_node, node = children[key]
+            if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                node = key_node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def load_registry(path: Path) -> Registry:
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = yaml.safe_load(text)
+        root_node = yaml.compose(text)
+    except yaml.YAMLError as error:
+        raise RegistryError(f"{path}: not valid YAML: {error}") from error
+    try:
+        return Registry.model_validate(document)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = tuple(item["loc"])
+            line = _line_of(root_node, location) if root_node is not None else 1
+            field = ".".join(str(part) for part in location) or "(top level)"
+            problems.append(f"{path}:{line}: {field}: {item['msg']}")
+        raise RegistryError("unit registry is invalid:\n  " + "\n  ".join(problems)) from None
+
+
+def registry() -> Registry:
+    from pipelines.settings import get_settings
+
+    return load_registry(get_settings().units_file)

@@ -1,0 +1,407 @@
+"""Realistic, deterministic sample exports for every unit in the registry.
+
+Each unit exports the way real offices do: its own header spellings, CSV or XLSX with a title
+block, its own date format and delimiter, personal columns the pipeline must drop, and a few
+percent of dirt (bad dates, missing ticket numbers, duplicates, unknown services, survey
+answers out of range). Generation is vectorised in Arrow so ten million rows take seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from pipelines.indicators.workdays import holiday_calendar
+from pipelines.periods import Quarter
+from pipelines.registry import Unit, registry
+from pipelines.storage import DataRoot, data_root
+
+log = logging.getLogger(__name__)
+
+XLSX_MAX_ROWS = 200_000
+ROWS_PER_CSV = 250_000
+DEFAULT_ROWS = 6_000
+
+SERVICE_HEADERS = {
+    "plain": {
+        "ticket_id": "No. Tiket",
+        "service": "Jenis Layanan",
+        "received_date": "Tgl Masuk",
+        "completed_date": "Tgl Selesai",
+        "status": "Status",
+        "channel": "Kanal",
+        "fee_paid": "Biaya",
+    },
+    "registrasi": {
+        "ticket_id": "Nomor Registrasi",
+        "service": "Layanan",
+        "received_date": "Tanggal Permohonan",
+        "completed_date": "Tanggal Penyelesaian",
+        "status": "Status Permohonan",
+        "channel": "Media Pengajuan",
+        "fee_paid": "Biaya Dibayar",
+    },
+    "aplikasi": {
+        "ticket_id": "ID Permohonan",
+        "service": "Nama Layanan",
+        "received_date": "Tanggal Pengajuan",
+        "completed_date": "Tgl Penyelesaian",
+        "status": "Status Layanan",
+        "channel": "Cara Pengajuan",
+        "fee_paid": "Jumlah Bayar",
+    },
+}
+PERSONAL_HEADERS = ("Nama Pemohon", "NIK", "No. HP")
+
+SKM_QUESTIONS = {
+    "short": [
+        "U1 Persyaratan",
+        "U2 Sistem, Mekanisme, dan Prosedur",
+        "U3 Waktu Penyelesaian",
+        "U4 Biaya/Tarif",
+        "U5 Produk Spesifikasi Jenis Pelayanan",
+        "U6 Kompetensi Pelaksana",
+        "U7 Perilaku Pelaksana",
+        "U8 Penanganan Pengaduan, Saran dan Masukan",
+        "U9 Sarana dan Prasarana",
+    ],
+    "forms": [
+        "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
+        "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+        "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
+        "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+        "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan dengan standar pelayanan?",
+        "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
+        "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
+        "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
+        "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+    ],
+}
+
+STATUS_LABELS = {
+    "selesai": ("Selesai", "SELESAI"),
+    "proses": ("Dalam Proses", "Proses"),
+    "ditolak": ("Ditolak",),
+}
+CHANNEL_LABELS = {"online": ("Online", "Daring"), "offline": ("Datang Langsung", "Loket")}
+FIRST_NAMES = ("Siti", "Ahmad", "Dewi", "Budi", "Sri", "Agus", "Nur", "Eko", "Rina", "Hadi", "Wulan", "Yusuf")
+LAST_NAMES = ("Rahayu", "Santoso", "Wahyuni", "Hidayat", "Lestari", "Prasetyo", "Kurniawan", "Susanti")
+
+
+@dataclass(frozen=True)
+class ExportProfile:
+    """How one unit's office happens to export its data."""
+
+    file_format: str
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    date_format: str = "%d/%m/%Y"
+    headers: str = "plain"
+    service_label: str = "name"
+    rupiah_style: str = "plain"
+    skm_questions: str = "short"
+    skm_swaps_u8_u9: bool = False
+    volume: float = 1.0
+    on_time_share: float = 0.85
+    online_share: float = 0.4
+    skm_share: float = 0.12
+    skm_quality: float = 3.2
+
+
+PROFILES = {
+    "BID-WAS": ExportProfile("csv", delimiter=";", headers="plain", volume=0.5, on_time_share=0.78, online_share=0.2),
+    "UPT-K3": ExportProfile(
+        "xlsx",
+        date_format="%Y-%m-%d",
+        headers="registrasi",
+        rupiah_style="rp",
+        volume=0.8,
+        on_time_share=0.7,
+        skm_questions="forms",
+        skm_swaps_u8_u9=True,
+        skm_quality=2.9,
+    ),
+    "BID-PPKK": ExportProfile(
+        "csv",
+        encoding="cp1252",
+        date_format="%d-%m-%Y",
+        headers="aplikasi",
+        service_label="code",
+        volume=1.4,
+        on_time_share=0.93,
+        online_share=0.75,
+        skm_quality=3.4,
+    ),
+    "UPT-BLK-SBY": ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5),
+    "UPT-BLK-PSR": ExportProfile(
+        "csv",
+        delimiter="\t",
+        date_format="%d/%m/%Y",
+        headers="registrasi",
+        volume=0.7,
+        on_time_share=0.86,
+        skm_questions="forms",
+    ),
+    "UPT-BLK-MDN": ExportProfile(
+        "csv",
+        date_format="%Y-%m-%d %H:%M",
+        headers="aplikasi",
+        volume=0.6,
+        on_time_share=0.8,
+        skm_share=0.02,
+        skm_quality=3.0,
+    ),
+    "UPT-P2TK": ExportProfile(
+        "xlsx",
+        date_format="%d/%m/%Y",
+        headers="registrasi",
+        rupiah_style="rp",
+        volume=2.0,
+        on_time_share=0.88,
+        online_share=0.55,
+        skm_questions="forms",
+        skm_swaps_u8_u9=True,
+    ),
+}
+DEFAULT_PROFILE = ExportProfile("csv")
+
+
+def _rng(unit_code: str, quarter: Quarter, dataset: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(f"{unit_code}|{quarter}|{dataset}".encode()))
+
+
+def _date_strings(days: np.ndarray, date_format: str, rng: np.random.Generator) -> pa.Array:
+    """Dates (numpy datetime64[D], NaT allowed) formatted the unit's way, with a clock time when it has one."""
+    with_time = "%H" in date_format
+    stamps = pa.array(days.astype("datetime64[s]"), pa.timestamp("s"))
+    if with_time:
+        seconds = pa.array(rng.integers(7 * 3600, 16 * 3600, len(days)).astype("timedelta64[s]"))
+        stamps = pc.add(stamps, seconds)
+    return pc.fill_null(pc.strftime(stamps, format=date_format), "")
+
+
+def _pick(labels: tuple[str, ...], mask_values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return np.asarray(labels, dtype=object)[rng.integers(0, len(labels), len(mask_values))]
+
+
+def _service_log(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> pa.Table:
+    rng = _rng(unit.code, quarter, "service_log")
+    holidays = holiday_calendar(quarter.year)
+    first, last = np.datetime64(quarter.first_day), np.datetime64(quarter.last_day)
+    all_days = np.arange(first, last + 1)
+    working = all_days[np.is_busday(all_days, holidays=holidays)]
+    received = np.sort(working[rng.integers(0, len(working), rows)])
+    service_index = rng.choice(len(unit.services), rows, p=_service_weights(len(unit.services)))
+    sla = np.array([service.standard_on(quarter.first_day).sla_days for service in unit.services])[service_index]
+    tariff = np.array([service.standard_on(quarter.first_day).tariff for service in unit.services])[service_index]
+    on_time = rng.random(rows) < profile.on_time_share
+    late_by = rng.geometric(0.35, rows)
+    processing = np.where(on_time, np.floor(rng.random(rows) * (sla + 1)), sla + late_by).astype(np.int64)
+    completed = np.busday_offset(received, processing, roll="forward", holidays=holidays)
+    status = rng.choice(np.array(["selesai", "proses", "ditolak"]), rows, p=[0.9, 0.07, 0.03])
+    status = np.where(completed > last, "proses", status)
+    completed = np.where(status == "proses", np.datetime64("NaT"), completed)
+    fee = tariff.copy()
+    overcharged = rng.random(rows) < 0.01
+    fee[overcharged] = fee[overcharged] + rng.choice([25_000, 50_000, 100_000], int(overcharged.sum()))
+    online = rng.random(rows) < profile.online_share
+
+    ticket_prefix = f"{unit.code.split('-')[-1]}-{quarter.year}{quarter.quarter}-"
+    numbers = pc.cast(pa.array(np.arange(1, rows + 1)), pa.string())
+    ticket = pc.binary_join_element_wise(ticket_prefix, pc.utf8_lpad(numbers, 7, "0"), "")
+    service_names = np.array(
+        [service.code if profile.service_label == "code" else service.name for service in unit.services],
+        dtype=object,
+    )
+    status_text = np.empty(rows, dtype=object)
+    for value, labels in STATUS_LABELS.items():
+        chosen = status == value
+        status_text[chosen] = _pick(labels, status_text[chosen], rng)
+    channel_text = np.empty(rows, dtype=object)
+    for value, labels in CHANNEL_LABELS.items():
+        chosen = online if value == "online" else ~online
+        channel_text[chosen] = _pick(labels, channel_text[chosen], rng)
+    columns = {
+        "ticket_id": ticket.to_numpy(zero_copy_only=False).astype(object),
+        "service": service_names[service_index],
+        "received_date": _date_strings(received, profile.date_format, rng)
+        .to_numpy(zero_copy_only=False)
+        .astype(object),
+        "completed_date": _date_strings(completed, profile.date_format, rng)
+        .to_numpy(zero_copy_only=False)
+        .astype(object),
+        "status": status_text,
+        "channel": channel_text,
+        "fee_paid": _rupiah(fee, profile.rupiah_style),
+    }
+    _add_service_dirt(columns, rows, quarter, rng)
+    table = pa.table(
+        {SERVICE_HEADERS[profile.headers][name]: pa.array(values, pa.string()) for name, values in columns.items()}
+    )
+    return _with_personal_columns(table, rng)
+
+
+def _service_weights(count: int) -> np.ndarray:
+    weights = 1.0 / np.arange(1, count + 1)
+    return weights / weights.sum()
+
+
+def _rupiah(amounts: np.ndarray, style: str) -> np.ndarray:
+    distinct, inverse = np.unique(amounts, return_inverse=True)
+    spelled = [f"Rp {amount:,}".replace(",", ".") if style == "rp" else str(amount) for amount in distinct.tolist()]
+    return np.asarray(spelled, dtype=object)[inverse]
+
+
+def _add_service_dirt(columns: dict[str, np.ndarray], rows: int, quarter: Quarter, rng: np.random.Generator) -> None:
+    """A few percent of what real exports carry; each kind should end in quarantine."""
+
+    def some(share: float) -> np.ndarray:
+        return rng.random(rows) < share
+
+    bad_date = some(0.004)
+    columns["received_date"][bad_date] = f"31/02/{quarter.year}"
+    columns["ticket_id"][some(0.004)] = ""
+    columns["service"][some(0.003)] = "Layanan Lainnya"
+    swapped = some(0.003) & (columns["completed_date"] != "")
+    columns["received_date"][swapped], columns["completed_date"][swapped] = (
+        columns["completed_date"][swapped],
+        columns["received_date"][swapped],
+    )
+    columns["fee_paid"][some(0.001)] = "-5000"
+    reused = np.flatnonzero(some(0.002))
+    columns["ticket_id"][reused] = columns["ticket_id"][np.maximum(reused - 1, 0)]
+    duplicates = np.flatnonzero(some(0.01))
+    order = np.sort(np.concatenate([np.arange(rows), duplicates]))
+    for name in columns:
+        columns[name] = columns[name][order]
+
+
+def _with_personal_columns(table: pa.Table, rng: np.random.Generator) -> pa.Table:
+    """Names, NIK and phone numbers, as units keep them; the pipeline must never load them."""
+    rows = table.num_rows
+    names = pc.binary_join_element_wise(
+        pa.array(np.asarray(FIRST_NAMES, dtype=object)[rng.integers(0, len(FIRST_NAMES), rows)], pa.string()),
+        pa.array(np.asarray(LAST_NAMES, dtype=object)[rng.integers(0, len(LAST_NAMES), rows)], pa.string()),
+        " ",
+    )
+    nik = pc.cast(pa.array(rng.integers(3501000000000000, 3579999999999999, rows)), pa.string())
+    phone = pc.binary_join_element_wise(
+        "08", pc.cast(pa.array(rng.integers(1100000000, 1399999999, rows)), pa.string()), ""
+    )
+    for position, (header, values) in enumerate(zip(PERSONAL_HEADERS, (names, nik, phone), strict=True)):
+        table = table.add_column(1 + position, header, values)
+    return table
+
+
+def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> pa.Table:
+    rng = _rng(unit.code, quarter, "skm_response")
+    days = np.arange(np.datetime64(quarter.first_day), np.datetime64(quarter.last_day) + 1)
+    submitted = np.sort(days[rng.integers(0, len(days), rows)])
+    element_bias = rng.normal(0, 0.25, 9)
+    answers = np.clip(np.rint(rng.normal(profile.skm_quality + element_bias, 0.6, (rows, 9))), 1, 4).astype(np.int64)
+    text = answers.astype(str).astype(object)
+    out_of_range = rng.random((rows, 9)) < 0.0015
+    text[out_of_range] = rng.choice(["5", "0"], int(out_of_range.sum()))
+    questions = list(SKM_QUESTIONS[profile.skm_questions])
+    order = list(range(9))
+    if profile.skm_swaps_u8_u9:
+        order[7], order[8] = 8, 7
+    forms = profile.skm_questions == "forms"
+    columns: dict[str, pa.Array] = {}
+    if forms:
+        columns["Stempel waktu"] = _date_strings(submitted, "%Y/%m/%d %H:%M:%S", rng)
+    else:
+        numbers = pc.cast(pa.array(np.arange(1, rows + 1)), pa.string())
+        columns["No Responden"] = pc.binary_join_element_wise("R", pc.utf8_lpad(numbers, 5, "0"), "")
+        columns["Tanggal Survei"] = _date_strings(submitted, profile.date_format, rng)
+    service_index = rng.choice(len(unit.services), rows, p=_service_weights(len(unit.services)))
+    columns["Jenis Layanan"] = pa.array(
+        np.array([s.name for s in unit.services], dtype=object)[service_index], pa.string()
+    )
+    for element in order:
+        columns[questions[element]] = pa.array(text[:, element], pa.string())
+    return pa.table(columns)
+
+
+def _csv_bytes(table: pa.Table, profile: ExportProfile) -> bytes:
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(delimiter=profile.delimiter, quoting_style="needed"))
+    data = sink.getvalue()
+    if profile.encoding != "utf-8":
+        data = data.decode("utf-8").encode(profile.encoding)
+    return data
+
+
+def _xlsx_bytes(table: pa.Table, unit: Unit, quarter: Quarter, title: str) -> bytes:
+    """A workbook as offices make them: a merged title block, the data sheet, and a notes sheet."""
+    import xlsxwriter
+
+    sink = io.BytesIO()
+    workbook = xlsxwriter.Workbook(sink, {"in_memory": True})
+    notes = workbook.add_worksheet("Petunjuk")
+    notes.write(0, 0, "Data diisi oleh operator unit. Lembar data ada di sheet 'Data'.")
+    sheet = workbook.add_worksheet("Data")
+    bold = workbook.add_format({"bold": True, "align": "center"})
+    width = max(table.num_columns - 1, 1)
+    sheet.merge_range(0, 0, 0, width, title, bold)
+    sheet.merge_range(1, 0, 1, width, unit.name.upper(), bold)
+    sheet.merge_range(2, 0, 2, width, f"TRIWULAN {quarter.quarter} TAHUN {quarter.year}", bold)
+    header_row = 4
+    sheet.write_row(header_row, 0, table.column_names, workbook.add_format({"bold": True, "border": 1}))
+    for offset, row in enumerate(zip(*(column.to_pylist() for column in table.columns), strict=True), start=1):
+        sheet.write_row(header_row + offset, 0, row)
+    workbook.close()
+    return sink.getvalue()
+
+
+def _write_exports(
+    root: DataRoot,
+    unit: Unit,
+    quarter: Quarter,
+    stem: str,
+    table: pa.Table,
+    profile: ExportProfile,
+    title: str,
+) -> list[str]:
+    if profile.file_format == "xlsx" and table.num_rows <= XLSX_MAX_ROWS:
+        name = f"{stem}_{quarter}.xlsx"
+        root.write_bytes(_xlsx_bytes(table, unit, quarter, title), "landing", unit.code, name)
+        return [name]
+    chunks = max(1, -(-table.num_rows // ROWS_PER_CSV))
+    names = []
+    for index in range(chunks):
+        name = f"{stem}_{quarter}.csv" if chunks == 1 else f"{stem}_{quarter}_bagian{index + 1:02d}.csv"
+        chunk = table.slice(index * ROWS_PER_CSV, ROWS_PER_CSV)
+        root.write_bytes(_csv_bytes(chunk, profile), "landing", unit.code, name)
+        names.append(name)
+    return names
+
+
+def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | None = None) -> dict[str, list[str]]:
+    """Write every unit's service log and SKM export for `quarter`; `rows` service rows in all."""
+    root = root or data_root()
+    units = registry().units
+    volumes = np.array([PROFILES.get(unit.code, DEFAULT_PROFILE).volume for unit in units])
+    per_unit = np.maximum(np.rint(rows * volumes / volumes.sum()).astype(int), 1)
+    written: dict[str, list[str]] = {}
+    for unit, unit_rows in zip(units, per_unit, strict=True):
+        profile = PROFILES.get(unit.code, DEFAULT_PROFILE)
+        for stale in root.list_files("landing", unit.code):
+            if f"_{quarter}" in stale and stale.startswith(("layanan_", "skm_")):
+                root.fs.delete_file(root.path("landing", unit.code, stale))
+        service_log = _service_log(unit, quarter, int(unit_rows), profile)
+        skm_rows = max(int(unit_rows * profile.skm_share), 8)
+        skm = _skm_responses(unit, quarter, skm_rows, profile)
+        written[unit.code] = [
+            *_write_exports(root, unit, quarter, "layanan", service_log, profile, "LAPORAN PELAYANAN PUBLIK"),
+            *_write_exports(root, unit, quarter, "skm", skm, profile, "REKAP SURVEI KEPUASAN MASYARAKAT"),
+        ]
+        log.info("%s: %d service rows, %d survey responses", unit.code, service_log.num_rows, skm.num_rows)
+    return written

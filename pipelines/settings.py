@@ -1,0 +1,48 @@
+"""All configuration, read from environment variables in this one place.
+
+Every knob has a safe default so that a fresh clone runs the embedded demo; production
+overrides them in the environment (docker-compose, Airflow worker env).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TIMEZONE = "Asia/Jakarta"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_root: str
+    config_dir: Path
+    expectations_dir: Path
+    ikm_weight_mode: str
+    max_failed_share: float
+
+    @property
+    def units_file(self) -> Path:
+        return self.config_dir / "units.yaml"
+
+
+def _data_root_from_env() -> str:
+    root = os.environ.get("MONEV_DATA_ROOT", "./data")
+    if "://" in root:
+        return root.rstrip("/")
+    return str(Path(root).expanduser().resolve())
+
+
+def get_settings() -> Settings:
+    """Read settings now (not at import), so tests and CLI flags can change the environment."""
+    weight_mode = os.environ.get("MONEV_IKM_WEIGHT_MODE", "exact")
+    if weight_mode not in ("exact", "0.111"):
+        raise ValueError(f"MONEV_IKM_WEIGHT_MODE must be 'exact' or '0.111', not {weight_mode!r}")
+    return Settings(
+        data_root=_data_root_from_env(),
+        config_dir=Path(os.environ.get("MONEV_CONFIG_DIR", REPO_ROOT / "config")),
+        expectations_dir=Path(os.environ.get("MONEV_EXPECTATIONS_DIR", REPO_ROOT / "expectations")),
+        ikm_weight_mode=weight_mode,
+        max_failed_share=float(os.environ.get("MONEV_MAX_FAILED_SHARE", "0.2")),
+    )

@@ -1,0 +1,98 @@
+"""The data root: one place that knows where zones live, local folder or object storage.
+
+Every read and write in the pipeline goes through `DataRoot`, so moving the platform from
+`./data` to `s3://bucket/monev` is a setting, not a code change.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pyarrow.fs as pafs
+
+from pipelines.settings import get_settings
+
+
+@dataclass
+class DataRoot:
+    uri: str
+    fs: pafs.FileSystem = field(init=False, repr=False)
+    base: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fs, self.base = pafs.FileSystem.from_uri(self.uri)
+        self.base = self.base.rstrip("/")
+
+    def path(self, *parts: str) -> str:
+        """Filesystem path (as pyarrow sees it) of a location under the root."""
+        return posixpath.join(self.base, *parts)
+
+    def uri_of(self, *parts: str) -> str:
+        """Human-facing address of a location, for logs and summaries."""
+        return posixpath.join(self.uri, *parts)
+
+    def exists(self, *parts: str) -> bool:
+        return self.fs.get_file_info(self.path(*parts)).type != pafs.FileType.NotFound
+
+    def list_files(self, *parts: str, recursive: bool = False) -> list[str]:
+        """Relative paths (to the given folder) of the files in it; an absent folder lists as empty."""
+        folder = self.path(*parts)
+        selector = pafs.FileSelector(folder, allow_not_found=True, recursive=recursive)
+        return sorted(
+            posixpath.relpath(info.path, folder)
+            for info in self.fs.get_file_info(selector)
+            if info.type == pafs.FileType.File
+        )
+
+    def list_dirs(self, *parts: str) -> list[str]:
+        selector = pafs.FileSelector(self.path(*parts), allow_not_found=True)
+        return sorted(
+            posixpath.basename(info.path)
+            for info in self.fs.get_file_info(selector)
+            if info.type == pafs.FileType.Directory
+        )
+
+    def read_bytes(self, *parts: str) -> bytes:
+        with self.fs.open_input_stream(self.path(*parts)) as stream:
+            return stream.read()
+
+    def write_bytes(self, data: bytes, *parts: str) -> None:
+        self.fs.create_dir(posixpath.dirname(self.path(*parts)), recursive=True)
+        with self.fs.open_output_stream(self.path(*parts)) as stream:
+            stream.write(data)
+
+    def delete_dir(self, *parts: str) -> None:
+        if self.exists(*parts):
+            self.fs.delete_dir(self.path(*parts))
+
+    @contextmanager
+    def replacing_dir(self, *parts: str) -> Iterator[str]:
+        """Yield a staging folder; on success it replaces the target folder whole.
+
+        Readers never see a half-written partition: the new content is complete before the
+        swap, and a crash before the swap leaves the old folder untouched.
+        """
+        staging = self.path(".staging", uuid.uuid4().hex)
+        self.fs.create_dir(staging, recursive=True)
+        try:
+            yield staging
+        except BaseException:
+            self.fs.delete_dir(staging)
+            raise
+        target = self.path(*parts)
+        retired = self.path(".staging", f"retired-{uuid.uuid4().hex}")
+        self.fs.create_dir(posixpath.dirname(target), recursive=True)
+        had_old = self.exists(*parts)
+        if had_old:
+            self.fs.move(target, retired)
+        self.fs.move(staging, target)
+        if had_old:
+            self.fs.delete_dir(retired)
+
+
+def data_root() -> DataRoot:
+    return DataRoot(get_settings().data_root)

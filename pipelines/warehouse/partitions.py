@@ -1,0 +1,50 @@
+"""Hive-partitioned Parquet tables: `<zone>/<table>/year=YYYY/quarter=Q/unit_code=…/`.
+
+A partition is the unit of replacement: writing one swaps the whole folder, so a rerun of
+the same period gives the same table and never appends duplicates.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from pipelines.periods import Quarter
+from pipelines.storage import DataRoot
+
+PART_FILE = "part-0.parquet"
+
+
+def partition_parts(zone: str, table: str, quarter: Quarter, unit_code: str) -> tuple[str, ...]:
+    return (zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}", f"unit_code={unit_code}")
+
+
+def replace_partition(
+    root: DataRoot, zone: str, table: str, quarter: Quarter, unit_code: str, rows: pa.Table | None
+) -> None:
+    """Make the partition hold exactly `rows`; no rows means the partition is removed."""
+    parts = partition_parts(zone, table, quarter, unit_code)
+    if rows is None or rows.num_rows == 0:
+        root.delete_dir(*parts)
+        return
+    with root.replacing_dir(*parts) as staging:
+        pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
+
+
+def read_quarter(root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema) -> pa.Table:
+    """Every unit's rows of one quarter, with a unit_code column from the partition folders."""
+    folder = root.path(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
+    full_schema = schema.append(pa.field("unit_code", pa.string()))
+    if not root.exists(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}"):
+        return full_schema.empty_table()
+    dataset = pads.dataset(
+        folder,
+        filesystem=root.fs,
+        format="parquet",
+        schema=full_schema,
+        partitioning=pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive"),
+    )
+    return dataset.to_table()

@@ -1,0 +1,40 @@
+"""DuckDB over the warehouse for analysts: one view per table, partition keys as columns."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as pads
+
+from pipelines.storage import DataRoot, data_root
+from pipelines.warehouse.schemas import QUARANTINE, TABLES
+
+PARTITION_SCHEMA = pa.schema([("year", pa.int32()), ("quarter", pa.int32()), ("unit_code", pa.string())])
+ZONE_TABLES = {
+    **{name: ("warehouse", name, schema) for name, schema in TABLES.items()},
+    "quarantine": ("quarantine", "rows", QUARANTINE),
+}
+
+
+def _dataset(root: DataRoot, zone: str, table: str, schema: pa.Schema) -> pads.Dataset:
+    full_schema = pa.unify_schemas([schema, PARTITION_SCHEMA])
+    if not root.exists(zone, table):
+        return pads.dataset(full_schema.empty_table())
+    return pads.dataset(
+        root.path(zone, table),
+        filesystem=root.fs,
+        format="parquet",
+        schema=full_schema,
+        partitioning=pads.partitioning(PARTITION_SCHEMA, flavor="hive"),
+    )
+
+
+def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view per warehouse table (and `quarantine`)."""
+    root = root or data_root()
+    connection = duckdb.connect(":memory:")
+    for name, (zone, table, schema) in ZONE_TABLES.items():
+        connection.register(f"_{name}_files", _dataset(root, zone, table, schema))
+        columns = ", ".join(f'"{column}"' for column in (*PARTITION_SCHEMA.names, *schema.names))
+        connection.execute(f'CREATE VIEW "{name}" AS SELECT {columns} FROM "_{name}_files"')
+    return connection

@@ -1,0 +1,72 @@
+"""Explicit Arrow schemas of the warehouse tables.
+
+Partition keys (year, quarter, unit_code) live in the folder names, not in the files.
+Lineage columns (source_file, source_row) say which received file and row each fact came from.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+PARTITION_KEYS = ("year", "quarter", "unit_code")
+
+SKM_ELEMENTS = tuple(f"u{i}" for i in range(1, 10))
+
+_LINEAGE = [
+    pa.field("source_file", pa.string(), nullable=False),
+    pa.field("source_row", pa.int64(), nullable=False),
+]
+
+SERVICE_LOG = pa.schema(
+    [
+        pa.field("ticket_id", pa.string(), nullable=False),
+        pa.field("service_code", pa.string(), nullable=False),
+        pa.field("received_date", pa.date32(), nullable=False),
+        pa.field("completed_date", pa.date32()),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("channel", pa.string()),
+        pa.field("fee_paid", pa.int64()),
+        pa.field("sla_days", pa.int32(), nullable=False),
+        pa.field("official_tariff", pa.int64(), nullable=False),
+        *_LINEAGE,
+    ]
+)
+
+SKM_RESPONSE = pa.schema(
+    [
+        pa.field("response_id", pa.string(), nullable=False),
+        pa.field("submitted_date", pa.date32(), nullable=False),
+        pa.field("service_code", pa.string()),
+        *[pa.field(element, pa.int8(), nullable=False) for element in SKM_ELEMENTS],
+        *_LINEAGE,
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        pa.field("dataset", pa.string(), nullable=False),
+        pa.field("file_name", pa.string(), nullable=False),
+        pa.field("source_file", pa.string(), nullable=False),
+        pa.field("source_row", pa.int64()),
+        pa.field("column", pa.string()),
+        pa.field("value", pa.string()),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("message", pa.string(), nullable=False),
+    ]
+)
+
+UNIT_QUARTER_INDICATORS = pa.schema(
+    [
+        pa.field("indicator_code", pa.string(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("category", pa.string()),
+        pa.field("n", pa.int64()),
+    ]
+)
+
+FACT_TABLES = {"service_log": SERVICE_LOG, "skm_response": SKM_RESPONSE}
+
+TABLES = {
+    **FACT_TABLES,
+    "unit_quarter_indicators": UNIT_QUARTER_INDICATORS,
+}
