@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -393,6 +393,8 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
     written: dict[str, list[str]] = {}
     for unit, unit_rows in zip(units, per_unit, strict=True):
         profile = PROFILES.get(unit.code, DEFAULT_PROFILE)
+        if rows > XLSX_MAX_ROWS:  # benchmark scale: a sheet stops at 1,048,576 rows, so every export is CSV
+            profile = replace(profile, file_format="csv")
         for stale in root.list_files("landing", unit.code):
             if f"_{quarter}" in stale and stale.startswith(("layanan_", "skm_")):
                 root.fs.delete_file(root.path("landing", unit.code, stale))

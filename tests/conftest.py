@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,11 @@ from pipelines.periods import Quarter
 from pipelines.storage import DataRoot
 
 Q3_2026 = Quarter(2026, 3)
+
+# Tests never touch a developer's Airflow home: whatever imports Airflow sees a throw-away one.
+os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="monev-test-airflow-")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
 
 @pytest.fixture

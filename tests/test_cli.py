@@ -1,0 +1,24 @@
+import csv
+import io
+
+from pipelines.cli import build_parser, main
+from pipelines.samples import write_samples
+
+
+def test_help_explains_each_command():
+    text = build_parser().format_help()
+    for command in ("samples", "run", "query", "publish", "summary"):
+        assert command in text
+
+
+def test_run_then_query_indicators_as_csv(data_root, quarter, capsys):
+    write_samples(quarter, rows=1_400)
+    assert main(["run", "--quarter", "2026Q3"]) == 0
+    out = capsys.readouterr().out
+    assert "UPT-P2TK" in out and f"release: {data_root.uri_of('releases', '2026-Q3', 'v1')}" in out
+    sql = "SELECT unit_code, year, quarter, indicator_code, value, category, n FROM unit_quarter_indicators"
+    assert main(["query", sql + " WHERE indicator_code = 'ikm' ORDER BY unit_code", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 7
+    assert all(row["category"] in {"A", "B", "C", "D"} and 25 <= float(row["value"]) <= 100 for row in rows)
+    assert {row["year"] for row in rows} == {"2026"}

@@ -1,0 +1,92 @@
+"""The whole chain through the real DAGs with `airflow dags test`, as `make demo` runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.periods import Quarter
+from pipelines.registry import registry
+from pipelines.samples import write_samples
+from pipelines.storage import DataRoot
+from tests.airflow_cli import airflow_env, dags_test, migrate
+
+pytestmark = pytest.mark.e2e
+
+Q3 = Quarter(2026, 3)
+# A run on 10 October 2026, 07:00 in Jakarta: the publish schedule's run for Q3.
+RUN_ON_10_OCTOBER = "2026-10-10T07:00:00+07:00"
+
+
+def partition_rows(root: DataRoot, zone: str, table: str, unit: str) -> int:
+    path = root.path(zone, table, "year=2026", "quarter=3", f"unit_code={unit}")
+    return pq.read_metadata(f"{path}/part-0.parquet").num_rows
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """Sample exports → monev_ingest → monev_indicators → monev_publish, in a fresh Airflow home."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    root_path = tmp_path_factory.mktemp("data")
+    env = airflow_env(home, root_path)
+    migrate(env)
+    root = DataRoot(str(root_path))
+    write_samples(Q3, rows=2_100, root=root)
+    logs = {"ingest": dags_test(env, "monev_ingest", RUN_ON_10_OCTOBER, {"quarter": "2026Q3"})}
+    # No quarter given: both derive 2026Q3 from the logical date.
+    logs["indicators"] = dags_test(env, "monev_indicators", RUN_ON_10_OCTOBER)
+    logs["publish"] = dags_test(env, "monev_publish", RUN_ON_10_OCTOBER)
+    return env, root, logs
+
+
+def test_every_unit_has_warehouse_partitions_for_both_fact_tables(chain):
+    _, root, _ = chain
+    for unit in registry().unit_codes:
+        assert partition_rows(root, "warehouse", "service_log", unit) > 100
+        assert partition_rows(root, "warehouse", "skm_response", unit) > 0
+        assert partition_rows(root, "warehouse", "unit_quarter_indicators", unit) == 4
+
+
+def test_quarantine_holds_the_sample_dirt_with_readable_messages(chain):
+    _, root, _ = chain
+    rules = set()
+    for unit in registry().unit_codes:
+        if root.exists("quarantine", "rows", "year=2026", "quarter=3", f"unit_code={unit}"):
+            path = root.path("quarantine", "rows", "year=2026", "quarter=3", f"unit_code={unit}", "part-0.parquet")
+            table = pq.read_table(path)
+            rules |= set(table.column("rule").to_pylist())
+            assert all(message.startswith(f"{unit}/") for message in table.column("message").to_pylist())
+    assert {"duplicate_row", "not_a_date", "expect_column_values_to_be_in_set"} <= rules
+
+
+def test_publish_run_on_10_october_releases_2026_q3(chain):
+    _, root, logs = chain
+    assert root.list_dirs("releases") == ["2026-Q3"]
+    files = root.list_files("releases", "2026-Q3", "v1")
+    assert {"datapackage.json", "SHA256SUMS", "indikator_monev_2026-Q3.csv"} <= set(files)
+    package = json.loads(root.read_bytes("releases", "2026-Q3", "v1", "datapackage.json"))
+    assert package["monev"]["quarter"] == "2026Q3"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(root.read_bytes("releases", "2026-Q3", "v1", "indikator_monev_2026-Q3.csv").decode())
+        )
+    )
+    assert len(rows) == 7 * 4
+    assert all(row["nilai"] for row in rows)
+    assert "Returned value was: 2026Q3" in logs["publish"]
+
+
+def test_rerunning_the_chain_changes_nothing(chain):
+    env, root, _ = chain
+    before = {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes}
+    indicators_before = pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist()
+    dags_test(env, "monev_ingest", RUN_ON_10_OCTOBER)
+    dags_test(env, "monev_indicators", RUN_ON_10_OCTOBER)
+    dags_test(env, "monev_publish", RUN_ON_10_OCTOBER)
+    assert {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes} == before
+    assert pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist() == indicators_before
+    assert root.list_dirs("releases", "2026-Q3") == ["v1"]

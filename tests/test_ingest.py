@@ -1,0 +1,139 @@
+import re
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.ingest import ingest_unit
+from pipelines.periods import Quarter
+from pipelines.storage import DataRoot
+from pipelines.warehouse.query import connect
+
+HEADER = "No. Tiket;Nama Pemohon;NIK;Jenis Layanan;Tgl Masuk;Tgl Selesai;Status;Kanal;Biaya\n"
+GOOD_ROWS = [
+    "T-001;Siti Rahayu;3578011203900001;Lapor TKA;01/07/2026;02/07/2026;Selesai;Online;0",
+    "T-002;Budi Santoso;3578011203900002;AK-1;02/07/2026;02/07/2026;Selesai;Loket;0",
+    "T-003;Dewi Lestari;3578011203900003;Pendaftaran BKK;03/07/2026;;Dalam Proses;Daring;0",
+    "T-004;Agus Hidayat;3578011203900004;PPKK-TKA;06/07/2026;09/07/2026;Selesai;Online;Rp 0",
+]
+# Enough clean rows that five dirty ones stay under the 20% share that rejects a whole file.
+FILLER_ROWS = [
+    f"F-{n:03d};Sri Rahayu;3578011203901{n:03d};AK-1;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(21)
+]
+DIRTY_ROWS = [
+    "T-005;Rina Susanti;3578011203900005;Lapor TKA;31/02/2026;;Proses;Online;0",  # not a date
+    "T-002;Budi Santoso;3578011203900002;AK-1;02/07/2026;02/07/2026;Selesai;Loket;0",  # exact duplicate
+    ";Eko Prasetyo;3578011203900006;Lapor TKA;07/07/2026;07/07/2026;Selesai;Online;0",  # no ticket
+    "T-007;Nur Wahyuni;3578011203900007;Layanan Lainnya;08/07/2026;08/07/2026;Selesai;Online;0",  # unknown service
+    "T-008;Hadi Kurniawan;3578011203900008;Lapor TKA;10/07/2026;09/07/2026;Selesai;Online;0",  # ends before start
+]
+
+
+def drop(root: DataRoot, unit: str, name: str, text: str, encoding: str = "utf-8") -> None:
+    root.write_bytes(text.encode(encoding), "landing", unit, name)
+
+
+def warehouse_rows(root: DataRoot, table: str, quarter: Quarter, unit: str):
+    path = root.path("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}", f"unit_code={unit}")
+    return pq.read_table(path).to_pylist()
+
+
+@pytest.fixture
+def ppkk_export(data_root: DataRoot) -> DataRoot:
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + DIRTY_ROWS + FILLER_ROWS) + "\n")
+    return data_root
+
+
+def test_good_rows_reach_the_warehouse_with_service_codes_and_standards(ppkk_export, quarter):
+    report = ingest_unit("BID-PPKK", quarter)
+    rows = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")
+    assert sorted(row["ticket_id"] for row in rows if row["ticket_id"].startswith("T")) == [
+        "T-001",
+        "T-002",
+        "T-003",
+        "T-004",
+    ]
+    assert len(rows) == 4 + len(FILLER_ROWS)
+    tka = next(row for row in rows if row["ticket_id"] == "T-001")
+    assert (tka["service_code"], tka["sla_days"], tka["official_tariff"], tka["status"]) == (
+        "PPKK-TKA",
+        3,
+        0,
+        "selesai",
+    )
+    assert report.files[0].status == "partial"
+    assert (report.files[0].rows_read, report.files[0].rows_accepted) == (30, 25)
+
+
+def test_each_kind_of_dirt_is_quarantined_with_its_rule_and_a_message_naming_the_cell(ppkk_export, quarter):
+    ingest_unit("BID-PPKK", quarter)
+    quarantine = connect().sql("SELECT source_row, rule, message FROM quarantine ORDER BY source_row").fetchall()
+    rules = {row: rule for row, rule, _ in quarantine}
+    assert rules == {
+        6: "not_a_date",
+        7: "duplicate_row",
+        8: "expect_column_values_to_not_be_null",
+        9: "expect_column_values_to_be_in_set",
+        10: "expect_column_pair_values_a_to_be_greater_than_b",
+    }
+    messages = {row: message for row, _, message in quarantine}
+    assert messages[6] == (
+        "BID-PPKK/layanan_2026Q3.csv row 6, column \"Tgl Masuk\" = '31/02/2026': "
+        "is not a date (expected e.g. 27/08/2026)"
+    )
+    assert "column \"Jenis Layanan\" = 'Layanan Lainnya'" in messages[9]
+
+
+def test_rerun_gives_the_same_warehouse(ppkk_export, quarter):
+    ingest_unit("BID-PPKK", quarter)
+    first = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")
+    ingest_unit("BID-PPKK", quarter)
+    assert warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK") == first
+    assert connect().execute("SELECT count(*) FROM quarantine").fetchone() == (5,)
+
+
+def test_corrected_file_replaces_the_earlier_rows(ppkk_export, quarter):
+    ingest_unit("BID-PPKK", quarter)
+    drop(ppkk_export, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS[:2]) + "\n")
+    ingest_unit("BID-PPKK", quarter)
+    rows = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")
+    assert sorted(row["ticket_id"] for row in rows) == ["T-001", "T-002"]
+    assert connect().execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+
+
+def test_raw_zone_keeps_the_bytes_as_received(ppkk_export, quarter):
+    report = ingest_unit("BID-PPKK", quarter)
+    sha = report.files[0].sha256
+    raw = ppkk_export.read_bytes("raw", "service_log", "unit=BID-PPKK", f"{sha}.csv")
+    assert raw == ppkk_export.read_bytes("landing", "BID-PPKK", "layanan_2026Q3.csv")
+
+
+def test_personal_data_never_reaches_the_warehouse(ppkk_export, quarter):
+    ingest_unit("BID-PPKK", quarter)
+    rows = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")
+    text = repr(rows)
+    assert not re.search(r"\d{16}", text)
+    assert "Siti" not in text and "nama" not in repr(rows[0].keys()).lower()
+
+
+def test_unreadable_file_is_rejected_and_the_rest_still_loads(ppkk_export, quarter):
+    drop(ppkk_export, "BID-PPKK", "layanan_tambahan.csv", "kolom1,kolom2\n1,2\n")
+    report = ingest_unit("BID-PPKK", quarter)
+    by_name = {file.file_name: file for file in report.files}
+    assert by_name["layanan_tambahan.csv"].status == "rejected"
+    assert by_name["layanan_tambahan.csv"].message.startswith("BID-PPKK/layanan_tambahan.csv: no header row")
+    assert by_name["layanan_2026Q3.csv"].rows_accepted == 25
+
+
+def test_file_with_mostly_bad_rows_is_rejected_whole(data_root, quarter):
+    bad = [f"X-{n};A;1;Layanan Lainnya;01/07/2026;;Proses;Online;0" for n in range(8)]
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS[:2] + bad) + "\n")
+    report = ingest_unit("BID-PPKK", quarter)
+    assert report.files[0].status == "rejected"
+    assert "80% of rows break the rules (limit 20%)" in report.files[0].message
+    assert not data_root.exists("warehouse", "service_log", "year=2026", "quarter=3", "unit_code=BID-PPKK")
+
+
+def test_export_for_another_quarter_is_left_for_that_quarter(ppkk_export):
+    report = ingest_unit("BID-PPKK", Quarter(2026, 2))
+    assert report.files == []
+    assert report.tables == {"service_log": 0, "skm_response": 0}
