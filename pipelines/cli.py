@@ -30,22 +30,29 @@ def _samples(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from pipelines.indicators.build import build_indicators
-    from pipelines.ingest import ingest_unit, log_reports
+    from pipelines.ingest import UnitsFailed, ingest_unit, log_reports
     from pipelines.publish.release import publish_release
     from pipelines.registry import registry
     from pipelines.summary import quarter_summary, render_summary
 
+    log = logging.getLogger("pipelines")
     units = registry().unit_codes
     reports = []
     for position, unit_code in enumerate(units, start=1):
-        logging.getLogger("pipelines").info("[%d/%d] ingesting %s", position, len(units), unit_code)
-        reports.append(ingest_unit(unit_code, args.quarter).as_dict())
-    log_reports(reports, units)
+        log.info("[%d/%d] ingesting %s", position, len(units), unit_code)
+        try:
+            reports.append(ingest_unit(unit_code, args.quarter).as_dict())
+        except Exception:  # one broken unit must not stop the others; it is reported below
+            log.exception("ingest of %s failed", unit_code)
+    try:
+        log_reports(reports, units)
+    except UnitsFailed as error:
+        log.error("%s", error)
     build_indicators(args.quarter)
     release = publish_release(args.quarter)
     print(render_summary(quarter_summary(args.quarter)))
     print(f"release: {release.location}")
-    return 0
+    return 0 if len(reports) == len(units) else 1
 
 
 def _summary(args: argparse.Namespace) -> int:
