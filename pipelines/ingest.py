@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from pipelines.parse.canonical import MissingColumns, ParsedExport, majority_quarter, to_canonical
 from pipelines.parse.headers import HeaderConfig, HeaderError, header_config
-from pipelines.parse.read import RawTable, UnreadableFile, read_table
+from pipelines.parse.read import HeaderScore, RawTable, UnreadableFile, read_table
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
 from pipelines.quality.gx_runner import validate_frame
@@ -86,7 +86,7 @@ def _detect_dataset(file_name: str, raw_headers: list[str], reg: Registry, confi
     return best if scores[best] else None
 
 
-def _best_score(config: HeaderConfig, dataset: str | None):
+def _best_score(config: HeaderConfig, dataset: str | None) -> HeaderScore:
     if dataset in config.columns:
         return lambda row: config.header_score(dataset, row)
     return lambda row: max(config.header_score(candidate, row) for candidate in config.datasets())
@@ -104,6 +104,7 @@ def _read_export(
         status="accepted",
     )
     raw: RawTable | None = None
+    parsed: ParsedExport | None = None
     try:
         raw = read_table(file_name, data, _best_score(config, report.dataset))
         report.dataset = _detect_dataset(file_name, raw.headers, reg, config)
@@ -111,19 +112,14 @@ def _read_export(
             raise UnreadableFile("no dataset recognised from the file name or its header")
         parsed = to_canonical(report.dataset, raw, unit, config, sha256)
     except (UnreadableFile, MissingColumns, HeaderError) as error:
-        parsed = None
         report.status = "rejected"
         where = f" ({raw.location})" if raw is not None and raw.location else ""
         report.message = f"{unit.code}/{file_name}{where}: {error}"
         log.warning("rejected %s", report.message)
-    raw_parts = (
-        "raw",
-        report.dataset or "unrecognised",
-        f"unit={unit.code}",
-        f"{sha256}{_extension(file_name)}",
-    )
-    if not root.exists(*raw_parts):
-        root.write_bytes(data, *raw_parts)
+    finally:  # the bytes are kept as received whatever happened while reading them
+        raw_parts = ("raw", report.dataset or "unrecognised", f"unit={unit.code}", f"{sha256}{_extension(file_name)}")
+        if not root.exists(*raw_parts):
+            root.write_bytes(data, *raw_parts)
     if parsed is not None:
         report.rows_read = len(parsed.frame)
     return report, parsed
@@ -149,33 +145,20 @@ def _message(
     return row_number, cells[0][1], f"{place}, {quoted}: {problem}"
 
 
-def _validate_dataset(
-    dataset: str, exports: list[_Export], unit: Unit, quarter: Quarter
-) -> tuple[pa.Table | None, list[dict]]:
-    """Good rows as a warehouse table, and quarantine records for the rest."""
-    offsets = []
-    position = 0
-    for export in exports:
-        offsets.append(position)
-        position += len(export.parsed.frame)
-    frame = pd.concat(
-        [export.parsed.frame.assign(source_file=export.report.sha256) for export in exports],
-        ignore_index=True,
-    )
+def _find_issues(
+    dataset: str, frame: pd.DataFrame, exports: list[_Export], offsets: list[int], unit: Unit, quarter: Quarter
+) -> tuple[pd.DataFrame, list[str]]:
+    """Row issues of the unit's combined frame (positions into it), and batch-level errors."""
     content_columns = [column for column in frame.columns if column not in ("source_row", "source_file")]
     parameters = {
         "period_start": pd.Timestamp(quarter.first_day),
         "period_end": pd.Timestamp(quarter.last_day),
         "service_codes": [service.code for service in unit.services],
     }
-    for column in FACT_TABLES[dataset].names:
-        if column not in frame.columns:
-            frame[column] = None
     duplicates = row_issues.duplicate_issues(frame, content_columns)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
     distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())
     outcomes = validate_frame(dataset, frame.iloc[distinct_positions].reset_index(drop=True), parameters)
-    batch_errors = row_issues.batch_errors(outcomes)
     expectation_issues = row_issues.expectation_issues(outcomes)
     expectation_issues["position"] = distinct_positions[expectation_issues["position"].to_numpy(dtype=np.int64)]
     issues = row_issues.combine(
@@ -186,19 +169,20 @@ def _validate_dataset(
         duplicates,
         expectation_issues,
     )
-    owner = pd.Series(range(len(exports))).repeat([len(export.parsed.frame) for export in exports]).to_numpy()
-    records: list[dict] = []
+    return issues, row_issues.batch_errors(outcomes)
+
+
+def _issue_records(
+    dataset: str, issues: pd.DataFrame, exports: list[_Export], offsets: list[int], unit: Unit
+) -> list[dict]:
+    owner = np.repeat(np.arange(len(exports)), [len(export.parsed.frame) for export in exports])
+    records = []
     for issue in issues.itertuples(index=False):
-        index = int(owner[issue.position])
-        export = exports[index]
-        row_number, value, message = _message(
-            unit.code, export, issue.position - offsets[index], issue.column, issue.problem
-        )
+        export, offset = exports[owner[issue.position]], offsets[owner[issue.position]]
+        row_number, value, message = _message(unit.code, export, issue.position - offset, issue.column, issue.problem)
         records.append(
             {
-                "dataset": dataset,
-                "file_name": export.report.file_name,
-                "source_file": export.report.sha256,
+                **_file_record(export.report, dataset),
                 "source_row": row_number,
                 "column": issue.column,
                 "value": value,
@@ -206,48 +190,63 @@ def _validate_dataset(
                 "message": message,
             }
         )
-    bad = pd.Series(False, index=frame.index)
-    bad.iloc[issues["position"].unique().astype(int)] = True
+    return records
+
+
+def _judge_files(
+    exports: list[_Export], offsets: list[int], bad: np.ndarray, batch_errors: list[str], unit: Unit
+) -> None:
+    """Accept, accept partly, or reject each file; a rejected file's rows are all marked bad."""
     max_share = get_settings().max_failed_share
-    for index, export in enumerate(exports):
-        rows = slice(offsets[index], offsets[index] + len(export.parsed.frame))
-        failed = int(bad.iloc[rows].sum())
-        export.report.rows_quarantined = failed
+    for export, offset in zip(exports, offsets, strict=True):
+        rows = slice(offset, offset + len(export.parsed.frame))
+        failed = int(bad[rows].sum())
         share = failed / max(len(export.parsed.frame), 1)
         reason = "; ".join(batch_errors) if batch_errors else None
         if reason is None and share > max_share:
             reason = f"{share:.0%} of rows break the rules (limit {max_share:.0%}); fix the export and send it again"
         if reason:
-            bad.iloc[rows] = True
+            bad[rows] = True
             export.report.status = "rejected"
             export.report.message = f"{unit.code}/{export.report.file_name}: file rejected: {reason}"
             export.report.rows_quarantined = len(export.parsed.frame)
-            records.append(
-                {
-                    "dataset": dataset,
-                    "file_name": export.report.file_name,
-                    "source_file": export.report.sha256,
-                    "source_row": None,
-                    "column": None,
-                    "value": None,
-                    "rule": "file_rejected",
-                    "message": export.report.message,
-                }
-            )
         else:
+            export.report.rows_quarantined = failed
             export.report.rows_accepted = len(export.parsed.frame) - failed
             export.report.status = "partial" if failed else "accepted"
+
+
+def _validate_dataset(
+    dataset: str, exports: list[_Export], unit: Unit, quarter: Quarter
+) -> tuple[pa.Table | None, list[dict]]:
+    """Good rows as a warehouse table, and quarantine records for the rest."""
+    sizes = [len(export.parsed.frame) for export in exports]
+    offsets = [sum(sizes[:index]) for index in range(len(exports))]
+    frame = pd.concat(
+        [export.parsed.frame.assign(source_file=export.report.sha256) for export in exports], ignore_index=True
+    )
+    for column in FACT_TABLES[dataset].names:
+        if column not in frame.columns:
+            frame[column] = None
+    issues, batch_errors = _find_issues(dataset, frame, exports, offsets, unit, quarter)
+    records = _issue_records(dataset, issues, exports, offsets, unit)
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[issues["position"].to_numpy(dtype=np.int64)] = True
+    _judge_files(exports, offsets, bad, batch_errors, unit)
+    records += [_rejected_record(export.report) for export in exports if export.report.status == "rejected"]
     good = frame.loc[~bad]
     schema = FACT_TABLES[dataset]
     table = pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None
     return table, records
 
 
+def _file_record(report: FileReport, dataset: str | None) -> dict:
+    return {"dataset": dataset or "unrecognised", "file_name": report.file_name, "source_file": report.sha256}
+
+
 def _rejected_record(report: FileReport) -> dict:
     return {
-        "dataset": report.dataset or "unrecognised",
-        "file_name": report.file_name,
-        "source_file": report.sha256,
+        **_file_record(report, report.dataset),
         "source_row": None,
         "column": None,
         "value": None,
