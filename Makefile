@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUARTER ?= 2026Q3
 STAMP := $(VENV)/.installed
+# Airflow's standalone mode starts `airflow` subprocesses by name: the venv goes first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # Embedded default: Airflow on SQLite inside the repo, data under ./data.
 export AIRFLOW_HOME := $(CURDIR)/.airflow
@@ -39,7 +41,7 @@ $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (tail -20 $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 
 demo: $(AIRFLOW_HOME)/airflow.db
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo.sh $(QUARTER)
+	scripts/demo.sh $(QUARTER)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

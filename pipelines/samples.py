@@ -12,6 +12,7 @@ import io
 import logging
 import zlib
 from dataclasses import dataclass, replace
+from datetime import time
 
 import numpy as np
 import pyarrow as pa
@@ -178,13 +179,23 @@ def _rng(unit_code: str, quarter: Quarter, dataset: str) -> np.random.Generator:
 
 
 def _date_strings(days: np.ndarray, date_format: str, rng: np.random.Generator) -> pa.Array:
-    """Dates (numpy datetime64[D], NaT allowed) formatted the unit's way, with a clock time when it has one."""
-    with_time = "%H" in date_format
-    stamps = pa.array(days.astype("datetime64[s]"), pa.timestamp("s"))
-    if with_time:
-        seconds = pa.array(rng.integers(7 * 3600, 16 * 3600, len(days)).astype("timedelta64[s]"))
-        stamps = pc.add(stamps, seconds)
-    return pc.fill_null(pc.strftime(stamps, format=date_format), "")
+    """Dates (numpy datetime64[D], NaT allowed) formatted the unit's way, with a clock time when it has one.
+
+    Only the distinct days and clock times are formatted; rows take their text by index.
+    """
+    day_format, _, time_format = date_format.partition(" ")
+    distinct_days, day_index = np.unique(days, return_inverse=True)
+    day_text = pc.strftime(pa.array(distinct_days.astype("datetime64[s]"), pa.timestamp("s")), format=day_format)
+    text = pc.take(day_text, pa.array(day_index.ravel()))
+    if time_format:
+        seconds = rng.integers(7 * 3600, 16 * 3600, len(days))
+        distinct_seconds, second_index = np.unique(seconds, return_inverse=True)
+        clock = [
+            time(value // 3600, value // 60 % 60, value % 60).strftime(time_format)
+            for value in distinct_seconds.tolist()
+        ]
+        text = pc.binary_join_element_wise(text, pc.take(pa.array(clock), pa.array(second_index.ravel())), " ")
+    return pc.fill_null(text, "")
 
 
 def _pick(labels: tuple[str, ...], mask_values: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -1,4 +1,6 @@
 import re
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -137,3 +139,23 @@ def test_export_for_another_quarter_is_left_for_that_quarter(ppkk_export):
     report = ingest_unit("BID-PPKK", Quarter(2026, 2))
     assert report.files == []
     assert report.tables == {"service_log": 0, "skm_response": 0}
+
+
+def test_file_with_an_unhelpful_name_is_recognised_by_its_header(data_root, quarter):
+    drop(data_root, "BID-PPKK", "export_juli.csv", HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS) + "\n")
+    report = ingest_unit("BID-PPKK", quarter)
+    assert (report.files[0].dataset, report.files[0].status) == ("service_log", "accepted")
+    assert data_root.exists("raw", "service_log", "unit=BID-PPKK", f"{report.files[0].sha256}.csv")
+
+
+def test_gx_import_chatter_stays_out_of_the_logs(ppkk_export, quarter):
+    # A fresh interpreter, logging everything at DEBUG, so GX's import-time records would show.
+    probe = (
+        "import logging; logging.basicConfig(level=logging.DEBUG)\n"
+        "from pipelines.ingest import ingest_unit\n"
+        "from pipelines.periods import Quarter\n"
+        "ingest_unit('BID-PPKK', Quarter(2026, 3))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
+    assert "BID-PPKK 2026Q3: 1 files" in result.stderr
+    assert "great_expectations" not in result.stderr
