@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pipelines.dag_support import DEFAULT_ARGS, FACT_ASSETS, QUARTER_PARAMS, START_DATE
+from pipelines.dag_support import DEFAULT_ARGS, FACT_ASSETS, QUARTER_PARAMS, START_DATE, reporting_period
 from pipelines.settings import TIMEZONE
 
 DOC = """
@@ -33,12 +33,6 @@ Updates the assets that trigger `monev_indicators`.
     doc_md=DOC,
 )
 def monev_ingest():
-    @task
-    def reporting_period(**context) -> str:
-        from pipelines.periods import reporting_quarter
-
-        return str(reporting_quarter(context["params"].get("quarter"), context["logical_date"]))
-
     @task
     def unit_codes() -> list[str]:
         from pipelines.registry import registry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pipelines.dag_support import DEFAULT_ARGS, QUARTER_PARAMS, START_DATE
+from pipelines.dag_support import DEFAULT_ARGS, QUARTER_PARAMS, START_DATE, reporting_period
 from pipelines.settings import TIMEZONE
 
 DOC = """
@@ -32,12 +32,6 @@ publish nothing new, changed figures become the next version.
     doc_md=DOC,
 )
 def monev_publish():
-    @task
-    def reporting_period(**context) -> str:
-        from pipelines.periods import reporting_quarter
-
-        return str(reporting_quarter(context["params"].get("quarter"), context["logical_date"]))
-
     @task
     def publish(quarter: str) -> dict:
         from dataclasses import asdict

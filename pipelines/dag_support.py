@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param
+from airflow.sdk import Asset, Param, task
 
 from pipelines.settings import TIMEZONE
 
@@ -36,3 +36,11 @@ SERVICE_LOG_FACTS = Asset("monev://warehouse/service_log")
 SKM_RESPONSE_FACTS = Asset("monev://warehouse/skm_response")
 UNIT_QUARTER_INDICATORS = Asset("monev://warehouse/unit_quarter_indicators")
 FACT_ASSETS = (SERVICE_LOG_FACTS, SKM_RESPONSE_FACTS)
+
+
+@task
+def reporting_period(**context) -> str:
+    """The quarter this run reports on: the `quarter` Param, or the last complete one before the logical date."""
+    from pipelines.periods import reporting_quarter
+
+    return str(reporting_quarter(context["params"].get("quarter"), context["logical_date"]))

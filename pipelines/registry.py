@@ -23,6 +23,12 @@ class RegistryError(ValueError):
     """A registry file that cannot be used, with where and what to fix."""
 
 
+def _require_unique(what: str, codes: list[str]) -> None:
+    duplicated = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicated:
+        raise ValueError(f"{what} listed twice: {', '.join(duplicated)}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,10 +72,7 @@ class Unit(_Strict):
 
     @model_validator(mode="after")
     def _service_codes_unique(self) -> Unit:
-        codes = [service.code for service in self.services]
-        duplicated = sorted({code for code in codes if codes.count(code) > 1})
-        if duplicated:
-            raise ValueError(f"service codes listed twice: {', '.join(duplicated)}")
+        _require_unique("service codes", [service.code for service in self.services])
         return self
 
     @cached_property
@@ -100,10 +103,7 @@ class Registry(_Strict):
 
     @model_validator(mode="after")
     def _references_hold(self) -> Registry:
-        codes = [unit.code for unit in self.units]
-        duplicated = sorted({code for code in codes if codes.count(code) > 1})
-        if duplicated:
-            raise ValueError(f"unit codes listed twice: {', '.join(duplicated)}")
+        _require_unique("unit codes", [unit.code for unit in self.units])
         agencies = {agency.code for agency in self.agencies}
         for unit in self.units:
             if unit.agency not in agencies:
