@@ -17,7 +17,7 @@ DOC = """
 ### Monev indicators
 
 Runs when `monev_ingest` updates the warehouse facts (assets `service_log` or `skm_response`),
-for each quarter named in the triggering asset events; a manual run takes the `quarter`
+for each quarter the triggering asset events say changed; a manual run takes the `quarter`
 parameter or the last complete quarter before its logical date. Writes
 `warehouse/unit_quarter_indicators` (one partition per unit and quarter; a unit without
 validated data gets no values: it is reported as *belum lapor*, never as zero).

@@ -1,23 +1,30 @@
-"""Pull every unit's exports for a quarter, validate them and load the warehouse facts."""
+"""Pull every unit's sources into the raw zone, then validate and load the warehouse facts."""
 
 from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pipelines.dag_support import DEFAULT_ARGS, FACT_ASSETS, QUARTER_PARAMS, START_DATE, reporting_period
+from pipelines.alerts import on_pull_failure
+from pipelines.dag_support import DEFAULT_ARGS, FACT_ASSETS, QUARTER_PARAMS, START_DATE
 from pipelines.settings import TIMEZONE
 
 DOC = """
 ### Monev ingest
 
-Daily at 05:00 (Asia/Jakarta). For the **reporting quarter** (the `quarter` parameter, or the
-last complete quarter before the run's logical date) each unit is its own mapped task:
-its exports in `landing/<unit>/` are copied byte-exact to `raw/`, parsed to canonical columns,
-validated with the Great Expectations suites in `expectations/`, and its partitions of
-`warehouse/service_log` and `warehouse/skm_response` are replaced. Rejected rows land in
-`quarantine/rows` with the rule they broke. One unit's failure does not stop the others.
+Daily at 05:00 (Asia/Jakarta).
 
-Updates the assets that trigger `monev_indicators`.
+1. **pull** — one mapped task per (unit, source) from `config/units.yaml`: file drops,
+   unit databases (incremental by watermark) and HTTP APIs. Each delivery is stored
+   byte-exact in `raw/` under its sha256 and recorded in the catalog (`ingest_log` view).
+   The same bytes delivered again are recorded as `duplicate` and never loaded twice. A pull
+   that fails after its retries e-mails `MONEV_ALERT_RECIPIENTS` through the `monev_smtp`
+   Connection; the other units and sources go on.
+2. **load** — one mapped task per unit: new files are parsed, validated with the Great
+   Expectations suites in `expectations/`, and each quarter they touch is rebuilt in
+   `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
+   The `quarter` parameter rebuilds that quarter even when nothing new arrived.
+
+Updates the fact assets (extra: the quarters that changed) that trigger `monev_indicators`.
 """
 
 
@@ -34,20 +41,39 @@ Updates the assets that trigger `monev_indicators`.
 )
 def monev_ingest():
     @task
+    def unit_sources() -> list[dict[str, str]]:
+        from pipelines.registry import registry
+
+        return [{"unit_code": unit.code, "source": source.name} for unit in registry().units for source in unit.sources]
+
+    @task
     def unit_codes() -> list[str]:
         from pipelines.registry import registry
 
         return registry().unit_codes
 
-    @task(outlets=list(FACT_ASSETS), map_index_template="{{ task.op_kwargs['unit_code'] }}")
-    def ingest_unit(unit_code: str, quarter: str, **context) -> dict:
-        from pipelines.ingest import ingest_unit as ingest
+    @task(
+        map_index_template="{{ task.op_kwargs['unit_code'] }}/{{ task.op_kwargs['source'] }}",
+        on_failure_callback=on_pull_failure,
+    )
+    def pull(unit_code: str, source: str) -> int:
+        from pipelines.ingest import pull_source
+
+        return len(pull_source(unit_code, source))
+
+    @task(outlets=list(FACT_ASSETS), map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
+    def load(unit_code: str, **context) -> dict:
+        """Runs after the pulls even when some failed: what did arrive is loaded."""
+        from dataclasses import asdict
+
+        from pipelines.load import load_unit
         from pipelines.periods import Quarter
 
-        report = ingest(unit_code, Quarter.parse(quarter))
+        requested = context["params"].get("quarter")
+        report = load_unit(unit_code, [Quarter.parse(requested)] if requested else [])
         for asset in FACT_ASSETS:
-            context["outlet_events"][asset].extra = {"quarter": quarter, "unit_code": unit_code}
-        return report.as_dict()
+            context["outlet_events"][asset].extra = {"quarters": report.quarters, "unit_code": unit_code}
+        return asdict(report)
 
     @task(trigger_rule="all_done")
     def log_summary(reports: list[dict], expected: list[str]) -> None:
@@ -56,9 +82,11 @@ def monev_ingest():
 
         log_reports(list(reports), expected)
 
-    quarter = reporting_period()
     units = unit_codes()
-    log_summary(ingest_unit.partial(quarter=quarter).expand(unit_code=units), units)
+    pulled = pull.expand_kwargs(unit_sources())
+    loaded = load.expand(unit_code=units)
+    pulled >> loaded
+    log_summary(loaded, units)
 
 
 monev_ingest()

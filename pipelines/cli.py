@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import asdict
 
 from pipelines.periods import Quarter
 
@@ -41,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     for position, unit_code in enumerate(units, start=1):
         log.info("[%d/%d] ingesting %s", position, len(units), unit_code)
         try:
-            reports.append(ingest_unit(unit_code, args.quarter).as_dict())
+            reports.append(asdict(ingest_unit(unit_code, args.quarter)))
         except Exception:  # one broken unit must not stop the others; it is reported below
             log.exception("ingest of %s failed", unit_code)
     try:

@@ -5,6 +5,7 @@ DAG files are parsed often, so this module imports only `airflow.sdk` and `pendu
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
@@ -17,7 +18,8 @@ START_DATE = pendulum.datetime(2026, 1, 1, tz=TIMEZONE)
 DEFAULT_ARGS = {
     "owner": "monev-data-team",
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    # A unit's server that is briefly down gets a second and third try, minutes apart.
+    "retry_delay": timedelta(seconds=float(os.environ.get("MONEV_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
 }

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -57,9 +57,48 @@ class Service(_Strict):
         return valid[-1] if valid else None
 
 
-class Source(_Strict):
-    kind: Literal["files", "sql", "http"]
-    datasets: tuple[Dataset, ...] = ("service_log", "skm_response")
+class FilesSource(_Strict):
+    """Exports a unit drops in a folder: local, or any pyarrow filesystem URI (s3://…)."""
+
+    kind: Literal["files"]
+    name: str = "files"
+    location: str | None = None
+    """Default: landing/<unit code> under the data root."""
+
+
+class SqlSource(_Strict):
+    """A unit's service application database, pulled incrementally by a watermark column."""
+
+    kind: Literal["sql"]
+    name: str
+    conn_id: str
+    dataset: Dataset
+    table: str | None = None
+    query: str | None = None
+    watermark_column: str
+
+    @model_validator(mode="after")
+    def _table_or_query(self) -> SqlSource:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give either 'table' or 'query'")
+        return self
+
+
+class HttpSource(_Strict):
+    """A JSON API (survey platform, service app): bearer token from the Connection, paginated."""
+
+    kind: Literal["http"]
+    name: str
+    conn_id: str
+    dataset: Dataset
+    endpoint: str
+    records_key: str = "data"
+    pagination: Literal["page", "next_link", "none"] = "page"
+    page_size: int = Field(default=100, ge=1, le=10_000)
+    next_key: str = "next"
+
+
+Source = Annotated[FilesSource | SqlSource | HttpSource, Field(discriminator="kind")]
 
 
 class Unit(_Strict):
@@ -71,9 +110,16 @@ class Unit(_Strict):
     services: tuple[Service, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _service_codes_unique(self) -> Unit:
+    def _codes_unique(self) -> Unit:
         _require_unique("service codes", [service.code for service in self.services])
+        _require_unique("source names", [source.name for source in self.sources])
         return self
+
+    def source(self, name: str) -> FilesSource | SqlSource | HttpSource:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise KeyError(f"unit {self.code} has no source {name!r}; its sources: {[s.name for s in self.sources]}")
 
     @cached_property
     def service_lookup(self) -> dict[str, Service]:

@@ -12,7 +12,7 @@ import io
 import logging
 import zlib
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import datetime, time
 
 import numpy as np
 import pyarrow as pa
@@ -356,6 +356,8 @@ def _xlsx_bytes(table: pa.Table, unit: Unit, quarter: Quarter, title: str) -> by
 
     sink = io.BytesIO()
     workbook = xlsxwriter.Workbook(sink, {"in_memory": True})
+    # A fixed creation time keeps the bytes (and so the sha256) the same on every run.
+    workbook.set_properties({"created": datetime.combine(quarter.last_day, time(16, 0))})
     notes = workbook.add_worksheet("Petunjuk")
     notes.write(0, 0, "Data diisi oleh operator unit. Lembar data ada di sheet 'Data'.")
     sheet = workbook.add_worksheet("Data")

@@ -21,6 +21,8 @@ class Settings:
     expectations_dir: Path
     ikm_weight_mode: str
     max_failed_share: float
+    catalog_url: str | None
+    pseudonym_key: str | None
 
     @property
     def units_file(self) -> Path:
@@ -45,4 +47,6 @@ def get_settings() -> Settings:
         expectations_dir=Path(os.environ.get("MONEV_EXPECTATIONS_DIR", REPO_ROOT / "expectations")),
         ikm_weight_mode=weight_mode,
         max_failed_share=float(os.environ.get("MONEV_MAX_FAILED_SHARE", "0.2")),
+        catalog_url=os.environ.get("MONEV_CATALOG_URL") or None,
+        pseudonym_key=os.environ.get("MONEV_PSEUDONYM_KEY") or None,
     )

@@ -62,8 +62,8 @@ def test_good_rows_reach_the_warehouse_with_service_codes_and_standards(ppkk_exp
         0,
         "selesai",
     )
-    assert report.files[0].status == "partial"
-    assert (report.files[0].rows_read, report.files[0].rows_accepted) == (30, 25)
+    assert report.files[0]["status"] == "partial"
+    assert (report.files[0]["rows_read"], report.files[0]["rows_accepted"]) == (30, 25)
 
 
 def test_each_kind_of_dirt_is_quarantined_with_its_rule_and_a_message_naming_the_cell(ppkk_export, quarter):
@@ -104,7 +104,7 @@ def test_corrected_file_replaces_the_earlier_rows(ppkk_export, quarter):
 
 def test_raw_zone_keeps_the_bytes_as_received(ppkk_export, quarter):
     report = ingest_unit("BID-PPKK", quarter)
-    sha = report.files[0].sha256
+    sha = report.files[0]["sha256"]
     raw = ppkk_export.read_bytes("raw", "service_log", "unit=BID-PPKK", f"{sha}.csv")
     assert raw == ppkk_export.read_bytes("landing", "BID-PPKK", "layanan_2026Q3.csv")
 
@@ -120,32 +120,70 @@ def test_personal_data_never_reaches_the_warehouse(ppkk_export, quarter):
 def test_unreadable_file_is_rejected_and_the_rest_still_loads(ppkk_export, quarter):
     drop(ppkk_export, "BID-PPKK", "layanan_tambahan.csv", "kolom1,kolom2\n1,2\n")
     report = ingest_unit("BID-PPKK", quarter)
-    by_name = {file.file_name: file for file in report.files}
-    assert by_name["layanan_tambahan.csv"].status == "rejected"
-    assert by_name["layanan_tambahan.csv"].message.startswith("BID-PPKK/layanan_tambahan.csv: no header row")
-    assert by_name["layanan_2026Q3.csv"].rows_accepted == 25
+    by_name = {file["file_name"]: file for file in report.files}
+    assert by_name["layanan_tambahan.csv"]["status"] == "rejected"
+    assert by_name["layanan_tambahan.csv"]["message"].startswith("BID-PPKK/layanan_tambahan.csv: no header row")
+    assert by_name["layanan_2026Q3.csv"]["rows_accepted"] == 25
 
 
 def test_file_with_mostly_bad_rows_is_rejected_whole(data_root, quarter):
     bad = [f"X-{n};A;1;Layanan Lainnya;01/07/2026;;Proses;Online;0" for n in range(8)]
     drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS[:2] + bad) + "\n")
     report = ingest_unit("BID-PPKK", quarter)
-    assert report.files[0].status == "rejected"
-    assert "80% of rows break the rules (limit 20%)" in report.files[0].message
+    assert report.files[0]["status"] == "rejected"
+    assert "80% of rows break the rules (limit 20%)" in report.files[0]["message"]
     assert not data_root.exists("warehouse", "service_log", "year=2026", "quarter=3", "unit_code=BID-PPKK")
 
 
-def test_export_for_another_quarter_is_left_for_that_quarter(ppkk_export):
-    report = ingest_unit("BID-PPKK", Quarter(2026, 2))
-    assert report.files == []
-    assert report.tables == {"service_log": 0, "skm_response": 0}
+def test_rows_load_into_the_quarter_of_their_own_date(data_root):
+    late_entry = "T-900;Sri Rahayu;3578011203909000;AK-1;30/06/2026;30/06/2026;Selesai;Loket;0"
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join([*GOOD_ROWS, *FILLER_ROWS, late_entry]) + "\n")
+    report = ingest_unit("BID-PPKK")
+    assert report.quarters == ["2026Q2", "2026Q3"]
+    assert [row["ticket_id"] for row in warehouse_rows(data_root, "service_log", Quarter(2026, 2), "BID-PPKK")] == [
+        "T-900"
+    ]
+    assert len(warehouse_rows(data_root, "service_log", Quarter(2026, 3), "BID-PPKK")) == 25
+
+
+def test_same_bytes_delivered_again_are_a_duplicate_and_change_nothing(ppkk_export, quarter):
+    ingest_unit("BID-PPKK")
+    before = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")
+    copy = ppkk_export.read_bytes("landing", "BID-PPKK", "layanan_2026Q3.csv")
+    ppkk_export.write_bytes(copy, "landing", "BID-PPKK", "layanan_2026Q3_kirim_ulang.csv")
+    report = ingest_unit("BID-PPKK")
+    assert report.quarters == []
+    log = {row[0]: row[1:] for row in connect().execute("SELECT file_name, status, message FROM ingest_log").fetchall()}
+    assert log["layanan_2026Q3_kirim_ulang.csv"][0] == "duplicate"
+    assert "same bytes as layanan_2026Q3.csv" in log["layanan_2026Q3_kirim_ulang.csv"][1]
+    assert warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK") == before
+
+
+def test_a_later_file_updates_records_by_ticket(ppkk_export, quarter):
+    ingest_unit("BID-PPKK")
+    update = "T-003;Dewi Lestari;3578011203900003;Pendaftaran BKK;03/07/2026;10/07/2026;Selesai;Daring;0"
+    drop(ppkk_export, "BID-PPKK", "layanan_update_agustus.csv", HEADER + update + "\n")
+    ingest_unit("BID-PPKK")
+    rows = {row["ticket_id"]: row for row in warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")}
+    assert rows["T-003"]["status"] == "selesai"
+    assert len(rows) == 25
+
+
+def test_ingest_log_records_every_file_with_counts(ppkk_export, quarter):
+    ingest_unit("BID-PPKK")
+    columns = "unit_code, source, dataset, file_name, sha256, received_at, rows_read, rows_accepted, rows_quarantined"
+    row = connect().execute(f"SELECT {columns}, status, message FROM ingest_log").fetchall()[0]
+    assert row[:4] == ("BID-PPKK", "files", "service_log", "layanan_2026Q3.csv")
+    assert len(row[4]) == 64 and row[5] is not None
+    assert row[6:9] == (30, 25, 5)
+    assert row[9] == "partial"
 
 
 def test_file_with_an_unhelpful_name_is_recognised_by_its_header(data_root, quarter):
     drop(data_root, "BID-PPKK", "export_juli.csv", HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS) + "\n")
     report = ingest_unit("BID-PPKK", quarter)
-    assert (report.files[0].dataset, report.files[0].status) == ("service_log", "accepted")
-    assert data_root.exists("raw", "service_log", "unit=BID-PPKK", f"{report.files[0].sha256}.csv")
+    assert (report.files[0]["dataset"], report.files[0]["status"]) == ("service_log", "accepted")
+    assert data_root.exists("raw", "service_log", "unit=BID-PPKK", f"{report.files[0]['sha256']}.csv")
 
 
 def test_gx_import_chatter_stays_out_of_the_logs(ppkk_export, quarter):
@@ -157,5 +195,5 @@ def test_gx_import_chatter_stays_out_of_the_logs(ppkk_export, quarter):
         "ingest_unit('BID-PPKK', Quarter(2026, 3))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
-    assert "BID-PPKK 2026Q3: 1 files" in result.stderr
+    assert "BID-PPKK 2026Q3: service_log 25 rows" in result.stderr
     assert "great_expectations" not in result.stderr

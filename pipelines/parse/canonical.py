@@ -7,8 +7,8 @@ never travel further than the raw zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -41,6 +41,19 @@ class ParsedExport:
     """Canonical column → the header the unit wrote."""
     parse_issues: pd.DataFrame
     """Values that could not be read: index (row position), column, rule."""
+
+    def subset(self, mask: np.ndarray) -> ParsedExport:
+        """Only the rows where `mask` holds, positions renumbered from 0."""
+        positions = np.flatnonzero(mask)
+        renumber = np.full(len(mask), -1)
+        renumber[positions] = np.arange(len(positions))
+        issues = self.parse_issues[mask[self.parse_issues["position"].to_numpy(dtype=np.int64)]]
+        return ParsedExport(
+            frame=self.frame.iloc[positions].reset_index(drop=True),
+            raw_values={column: values.take(pa.array(positions)) for column, values in self.raw_values.items()},
+            headers=self.headers,
+            parse_issues=issues.assign(position=renumber[issues["position"].to_numpy(dtype=np.int64)]),
+        )
 
 
 def _issues(mask: pa.Array, column: str, rule: str) -> pd.DataFrame:
@@ -128,20 +141,16 @@ def _nullable_types(arrow_type: pa.DataType) -> object:
     return None
 
 
-def period_dates(parsed: ParsedExport, dataset: str) -> pd.Series:
-    return parsed.frame[PERIOD_DATE[dataset]]
+def row_quarters(parsed: ParsedExport, dataset: str) -> tuple[pd.Series, pd.Series]:
+    """(year, quarter) of each row by its own date; rows without a valid date get the file's main quarter.
 
-
-def majority_quarter(parsed: ParsedExport, dataset: str) -> tuple[int, int] | None:
-    """The quarter most of an export's records fall in: the period the unit sent it for."""
-    dates = period_dates(parsed, dataset).dropna()
-    if dates.empty:
-        return None
-    counts = pd.DataFrame({"year": dates.dt.year, "quarter": dates.dt.quarter}).value_counts()
-    year, quarter = counts.index[0]
-    return int(year), int(quarter)
-
-
-def in_period(parsed: ParsedExport, dataset: str, first_day: date, last_day: date) -> pd.Series:
-    dates = period_dates(parsed, dataset)
-    return dates.between(pd.Timestamp(first_day), pd.Timestamp(last_day))
+    Rows go to the quarter their date falls in, so an extract spanning quarters (an incremental
+    database pull, a late entry) updates each quarter it touches.
+    """
+    dates = parsed.frame[PERIOD_DATE[dataset]]
+    year, quarter = dates.dt.year, dates.dt.quarter
+    known = dates.notna()
+    if known.any():
+        main = pd.DataFrame({"year": year[known], "quarter": quarter[known]}).value_counts().index[0]
+        year, quarter = year.where(known, main[0]), quarter.where(known, main[1])
+    return year.astype("Int64"), quarter.astype("Int64")

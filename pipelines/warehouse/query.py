@@ -37,4 +37,17 @@ def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:
         connection.register(f"_{name}_files", _dataset(root, zone, table, schema))
         columns = ", ".join(f'"{column}"' for column in (*PARTITION_SCHEMA.names, *schema.names))
         connection.execute(f'CREATE VIEW "{name}" AS SELECT {columns} FROM "_{name}_files"')
+    connection.register("ingest_log", _ingest_log_table())
     return connection
+
+
+def _ingest_log_table() -> pa.Table:
+    """The catalog's record of every received file, copied in (it is small) for joins with the facts."""
+    from pipelines.warehouse.catalog import INGEST_LOG_COLUMNS, ingest_log
+
+    rows = ingest_log()
+    return (
+        pa.Table.from_pylist(rows)
+        if rows
+        else pa.table({name: pa.array([], pa.string()) for name in INGEST_LOG_COLUMNS})
+    )

@@ -1,0 +1,165 @@
+"""Validate one unit's rows of one dataset and quarter, gathered from every file that holds them.
+
+Returns the rows fit for the warehouse, quarantine records for the rest, and a verdict per
+file: accepted, partial, or rejected whole (a batch-level failure, or too many bad rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pipelines.parse.canonical import ParsedExport
+from pipelines.periods import Quarter
+from pipelines.quality import row_issues
+from pipelines.quality.gx_runner import validate_frame
+from pipelines.registry import Unit
+from pipelines.settings import get_settings
+from pipelines.warehouse.catalog import ReceivedFile
+from pipelines.warehouse.schemas import FACT_TABLES
+
+KEY_COLUMNS = {"service_log": "ticket_id", "skm_response": "response_id"}
+
+
+@dataclass
+class FileSlice:
+    """The rows of one received file that fall in the quarter being built, and how they fared."""
+
+    file: ReceivedFile
+    parsed: ParsedExport
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    status: str = "accepted"
+    message: str = ""
+
+
+def keep_latest_by_key(dataset: str, slices: list[FileSlice]) -> None:
+    """A record delivered again in a later file (an update from an incremental pull) replaces the earlier one."""
+    key = KEY_COLUMNS[dataset]
+    later_keys: set[str] = set()
+    for piece in reversed(slices):
+        keys = piece.parsed.frame[key]
+        superseded = keys.isin(later_keys).to_numpy() & keys.notna().to_numpy()
+        later_keys |= set(keys.dropna())
+        if superseded.any():
+            piece.parsed = piece.parsed.subset(~superseded)
+
+
+def _message(
+    unit_code: str, piece: FileSlice, position: int, column: str | None, problem: str
+) -> tuple[int, str | None, str]:
+    """(row number, original value, message) for one issue, quoting the cells as the unit wrote them."""
+    row_number = int(piece.parsed.frame["source_row"].iat[position])
+    cells = []
+    for name in (column or "").split(","):
+        raw = piece.parsed.raw_values.get(name)
+        if raw is not None:
+            cells.append((piece.parsed.headers[name], raw[position].as_py()))
+    place = f"{unit_code}/{piece.file.file_name} row {row_number}"
+    if not cells:
+        return row_number, None, f"{place}: {problem}"
+    quoted = "; ".join(
+        f'column "{header}" = {"(empty)" if value in (None, "") else repr(value)}' for header, value in cells
+    )
+    return row_number, cells[0][1], f"{place}, {quoted}: {problem}"
+
+
+def _find_issues(
+    dataset: str, frame: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit, quarter: Quarter
+) -> tuple[pd.DataFrame, list[str]]:
+    """Row issues of the combined frame (positions into it), and batch-level errors."""
+    content_columns = [column for column in frame.columns if column not in ("source_row", "source_file")]
+    parameters = {
+        "period_start": pd.Timestamp(quarter.first_day),
+        "period_end": pd.Timestamp(quarter.last_day),
+        "service_codes": [service.code for service in unit.services],
+    }
+    duplicates = row_issues.duplicate_issues(frame, content_columns)
+    # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
+    distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())
+    outcomes = validate_frame(dataset, frame.iloc[distinct_positions].reset_index(drop=True), parameters)
+    expectation_issues = row_issues.expectation_issues(outcomes)
+    expectation_issues["position"] = distinct_positions[expectation_issues["position"].to_numpy(dtype=np.int64)]
+    issues = row_issues.combine(
+        *(
+            row_issues.parse_issues(piece.parsed.parse_issues, offset)
+            for piece, offset in zip(slices, offsets, strict=True)
+        ),
+        duplicates,
+        expectation_issues,
+    )
+    return issues, row_issues.batch_errors(outcomes)
+
+
+def file_record(file: ReceivedFile) -> dict:
+    return {"dataset": file.dataset or "unrecognised", "file_name": file.file_name, "source_file": file.sha256}
+
+
+def rejected_record(file: ReceivedFile, message: str) -> dict:
+    return {
+        **file_record(file), "source_row": None, "column": None, "value": None,
+        "rule": "file_rejected", "message": message,
+    }  # fmt: skip
+
+
+def _issue_records(issues: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit) -> list[dict]:
+    owner = np.repeat(np.arange(len(slices)), [len(piece.parsed.frame) for piece in slices])
+    records = []
+    for issue in issues.itertuples(index=False):
+        piece, offset = slices[owner[issue.position]], offsets[owner[issue.position]]
+        row_number, value, message = _message(unit.code, piece, issue.position - offset, issue.column, issue.problem)
+        records.append(
+            {**file_record(piece.file), "source_row": row_number, "column": issue.column,
+             "value": value, "rule": issue.rule, "message": message}
+        )  # fmt: skip
+    return records
+
+
+def _judge_files(
+    slices: list[FileSlice], offsets: list[int], bad: np.ndarray, batch_errors: list[str], unit: Unit
+) -> None:
+    """Accept, accept partly, or reject each file; a rejected file's rows are all marked bad."""
+    max_share = get_settings().max_failed_share
+    for piece, offset in zip(slices, offsets, strict=True):
+        size = len(piece.parsed.frame)
+        rows = slice(offset, offset + size)
+        failed = int(bad[rows].sum())
+        share = failed / max(size, 1)
+        reason = "; ".join(batch_errors) if batch_errors else None
+        if reason is None and share > max_share:
+            reason = f"{share:.0%} of rows break the rules (limit {max_share:.0%}); fix the export and send it again"
+        piece.rows_read = size
+        if reason:
+            bad[rows] = True
+            piece.status, piece.rows_quarantined, piece.rows_accepted = "rejected", size, 0
+            piece.message = f"{unit.code}/{piece.file.file_name}: file rejected: {reason}"
+        else:
+            piece.rows_quarantined, piece.rows_accepted = failed, size - failed
+            piece.status = "partial" if failed else "accepted"
+
+
+def validate_batch(
+    dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter
+) -> tuple[pa.Table | None, list[dict]]:
+    """Good rows as a warehouse table and quarantine records; each slice gets its verdict."""
+    keep_latest_by_key(dataset, slices)
+    sizes = [len(piece.parsed.frame) for piece in slices]
+    offsets = [sum(sizes[:index]) for index in range(len(slices))]
+    frame = pd.concat([piece.parsed.frame.assign(source_file=piece.file.sha256) for piece in slices], ignore_index=True)
+    for column in FACT_TABLES[dataset].names:
+        if column not in frame.columns:
+            frame[column] = None
+    issues, batch_errors = _find_issues(dataset, frame, slices, offsets, unit, quarter)
+    records = _issue_records(issues, slices, offsets, unit)
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[issues["position"].to_numpy(dtype=np.int64)] = True
+    _judge_files(slices, offsets, bad, batch_errors, unit)
+    records += [rejected_record(piece.file, piece.message) for piece in slices if piece.status == "rejected"]
+    good = frame.loc[~bad]
+    schema = FACT_TABLES[dataset]
+    table = pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None
+    return table, records

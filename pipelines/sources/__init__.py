@@ -1,0 +1,15 @@
+"""Pull connectors, one module per kind of source. Each yields deliveries: named bytes as received."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    file_name: str
+    data: bytes
+    dataset: str | None = None
+    """Declared by the source (sql, http); None when the file's name or header must tell."""
+    commit: object = None
+    """Called once the delivery is safely recorded (e.g. to advance a watermark)."""
