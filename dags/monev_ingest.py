@@ -56,10 +56,10 @@ def monev_ingest():
         map_index_template="{{ task.op_kwargs['unit_code'] }}/{{ task.op_kwargs['source'] }}",
         on_failure_callback=on_pull_failure,
     )
-    def pull(unit_code: str, source: str) -> int:
+    def pull(unit_code: str, source: str) -> dict:
         from pipelines.ingest import pull_source
 
-        return len(pull_source(unit_code, source))
+        return {"unit_code": unit_code, "source": source, "received": len(pull_source(unit_code, source))}
 
     @task(outlets=list(FACT_ASSETS), map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
     def load(unit_code: str, **context) -> dict:
@@ -75,18 +75,21 @@ def monev_ingest():
             context["outlet_events"][asset].extra = {"quarters": report.quarters, "unit_code": unit_code}
         return asdict(report)
 
-    @task(trigger_rule="all_done")
-    def log_summary(reports: list[dict], expected: list[str]) -> None:
-        """Runs even when some units failed, so the run both shows what landed and ends failed."""
+    @task(trigger_rule="all_done", retries=0)
+    def log_summary(
+        pulls: list[dict], expected_pulls: list[dict], reports: list[dict], expected_units: list[str]
+    ) -> None:
+        """Runs even when pulls or loads failed, so the run both shows what landed and ends failed."""
         from pipelines.ingest import log_reports
 
-        log_reports(list(reports), expected)
+        log_reports(list(reports), expected_units, list(pulls), expected_pulls)
 
     units = unit_codes()
-    pulled = pull.expand_kwargs(unit_sources())
+    sources = unit_sources()
+    pulled = pull.expand_kwargs(sources)
     loaded = load.expand(unit_code=units)
     pulled >> loaded
-    log_summary(loaded, units)
+    log_summary(pulled, sources, loaded, units)
 
 
 monev_ingest()

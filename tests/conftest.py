@@ -17,15 +17,48 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataRoot:
-    """An empty data root for one test, also seen by code that reads MONEV_DATA_ROOT."""
+    """An empty data root for every test (never the repo's ./data), seen through MONEV_DATA_ROOT."""
     root = tmp_path / "data"
     root.mkdir()
     monkeypatch.setenv("MONEV_DATA_ROOT", str(root))
+    monkeypatch.delenv("MONEV_CATALOG_URL", raising=False)
     return DataRoot(str(root))
 
 
 @pytest.fixture
 def quarter() -> Quarter:
     return Q3_2026
+
+
+@pytest.fixture(scope="session")
+def postgres_address():
+    """host:port of a PostgreSQL server started for this test session."""
+    from tests.postgres_server import postgres_server
+
+    with postgres_server() as address:
+        yield address
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private copy of config/ for tests that add sources to units; returns a function to add one."""
+    import shutil
+
+    import yaml
+
+    from pipelines.settings import REPO_ROOT
+
+    folder = tmp_path / "config"
+    shutil.copytree(REPO_ROOT / "config", folder)
+    monkeypatch.setenv("MONEV_CONFIG_DIR", str(folder))
+
+    def add_source(unit_code: str, source: dict) -> None:
+        path = folder / "units.yaml"
+        document = yaml.safe_load(path.read_text())
+        unit = next(unit for unit in document["units"] if unit["code"] == unit_code)
+        unit["sources"] = [*unit["sources"], source]
+        path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+
+    return add_source

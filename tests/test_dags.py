@@ -30,7 +30,9 @@ def test_every_dag_has_owner_tags_retries_and_docs(dagbag, dag_id):
     assert dag.owner == "monev-data-team"
     assert "monev" in dag.tags
     assert dag.doc_md and len(dag.doc_md) > 100
-    assert all(task.retries >= 1 for task in dag.tasks)
+    assert dag.default_args["retries"] >= 1
+    # Only the summary that fails a run on purpose (after reporting) has no reason to retry.
+    assert all(task.retries >= 1 for task in dag.tasks if task.task_id != "log_summary")
 
 
 @pytest.mark.parametrize("dag_file", DAG_FILES, ids=lambda path: path.name)

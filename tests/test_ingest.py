@@ -197,3 +197,9 @@ def test_gx_import_chatter_stays_out_of_the_logs(ppkk_export, quarter):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
     assert "BID-PPKK 2026Q3: service_log 25 rows" in result.stderr
     assert "great_expectations" not in result.stderr
+
+
+def test_files_left_in_landing_are_not_received_again(ppkk_export):
+    ingest_unit("BID-PPKK")
+    ingest_unit("BID-PPKK")
+    assert connect().execute("SELECT count(*) FROM ingest_log").fetchone() == (1,)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -141,10 +142,36 @@ def read_xlsx(data: bytes, score: HeaderScore) -> RawTable:
     )
 
 
+def read_json(data: bytes, score: HeaderScore) -> RawTable:
+    """Records from an API or a JSON export: a list of objects, or one under "records" or "data"."""
+    try:
+        document = json.loads(data)
+    except ValueError as error:
+        raise UnreadableFile(f"not valid JSON: {error}") from None
+    records = document.get("records", document.get("data")) if isinstance(document, dict) else document
+    if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+        raise UnreadableFile('expected a list of records (or one under "records" or "data")')
+    headers = list(dict.fromkeys(key for record in records for key in record))
+    if not records or score(headers) == 0:
+        raise UnreadableFile("no records with known field names (see config/headers.yaml)")
+    columns = {
+        f"c{i}": pa.array([_cell_text(record.get(key)) for record in records], pa.string())
+        for i, key in enumerate(headers)
+    }
+    return RawTable(
+        headers=headers,
+        cells=pa.table(columns),
+        row_numbers=pa.array(range(1, len(records) + 1), pa.int64()),
+        location="records",
+    )
+
+
 def read_table(file_name: str, data: bytes, score: HeaderScore) -> RawTable:
     suffix = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
     if suffix in ("xlsx", "xlsm"):
         return read_xlsx(data, score)
+    if suffix == "json":
+        return read_json(data, score)
     if suffix in ("csv", "txt", "tsv"):
         return read_csv(data, score)
-    raise UnreadableFile(f"unsupported file type '.{suffix}'; send CSV or XLSX")
+    raise UnreadableFile(f"unsupported file type '.{suffix}'; send CSV, XLSX or JSON")

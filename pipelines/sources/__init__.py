@@ -13,3 +13,7 @@ class Delivery:
     """Declared by the source (sql, http); None when the file's name or header must tell."""
     commit: object = None
     """Called once the delivery is safely recorded (e.g. to advance a watermark)."""
+
+
+class SourceError(RuntimeError):
+    """A source could not be pulled; the message names the unit and source and what went wrong."""
