@@ -6,6 +6,7 @@ never travel further than the raw zone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.parse.headers import HeaderConfig
+from pipelines.parse.personal import PREFERENCE, person_keys
 from pipelines.parse.read import RawTable
 from pipelines.parse.values import failed, map_labels, parse_dates, parse_integers, parse_rupiah
 from pipelines.registry import Unit, normalise_label
+from pipelines.settings import get_settings
 from pipelines.warehouse.schemas import SKM_ELEMENTS
 
 REQUIRED_COLUMNS = {
@@ -25,6 +28,7 @@ REQUIRED_COLUMNS = {
 }
 DATE_COLUMNS = {"service_log": ("received_date", "completed_date"), "skm_response": ("submitted_date",)}
 PERIOD_DATE = {"service_log": "received_date", "skm_response": "submitted_date"}
+KEY_COLUMNS = {"service_log": "ticket_id", "skm_response": "response_id"}
 
 
 class MissingColumns(ValueError):
@@ -84,7 +88,62 @@ def _standard_columns(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
                 in_force &= received < pd.Timestamp(successor.valid_from)
             sla[in_force] = version.sla_days
             tariff[in_force] = version.tariff
+    # A log that carries its own standard per row wins over the registry for that row.
+    if "sla_days" in frame:
+        sla = frame["sla_days"].astype("Int32").fillna(sla)
+    if "official_tariff" in frame:
+        tariff = frame["official_tariff"].astype("Int64").fillna(tariff)
     return frame.assign(sla_days=sla, official_tariff=tariff)
+
+
+def _blank_as_null(values: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _parse_column(
+    dataset: str, column: str, values: pa.Array, unit: Unit, config: HeaderConfig
+) -> tuple[pa.Array, str | None]:
+    """Typed values of one column, and the rule a present-but-unreadable value breaks."""
+    if column in DATE_COLUMNS[dataset]:
+        return parse_dates(values), "not_a_date"
+    if column in ("fee_paid", "official_tariff"):
+        return parse_rupiah(values), "not_an_amount"
+    if column == "sla_days":
+        return parse_integers(values), "not_a_number"
+    if column in SKM_ELEMENTS:  # a number 1..4, or the questionnaire's label for it
+        labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
+        return pc.coalesce(parse_integers(values), labels.cast(pa.int64())), "not_a_number"
+    if column in ("status", "channel"):
+        return map_labels(values, lambda text: config.canonical_value(column, text)), "unknown_value"
+    if column == "service_code":  # units write the service's code or its name; both become the code
+        return _service_codes(values, unit), None
+    return _blank_as_null(values), None
+
+
+def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, config: HeaderConfig) -> RawTable:
+    """Drop total/average rows under the data ("Jumlah", "Rata-rata"): they are the table's footer."""
+    anchor = positions.get(KEY_COLUMNS[dataset], positions.get(PERIOD_DATE[dataset]))
+    if anchor is None or raw.num_rows == 0 or not config.footer_words:
+        return raw
+    pattern = r"^\s*(" + "|".join(re.escape(word) for word in config.footer_words) + r")(\s|$)"
+    footer_word = None
+    for column in raw.cells.columns:
+        words = pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " ")
+        found = pc.match_substring_regex(words, pattern)
+        footer_word = found if footer_word is None else pc.or_(footer_word, found)
+    footer = pc.and_(pc.equal(pc.utf8_trim_whitespace(raw.cells.column(f"c{anchor}")), ""), footer_word)
+    keep = pc.invert(pc.fill_null(footer, False))
+    return RawTable(raw.headers, raw.cells.filter(keep), raw.row_numbers.filter(keep), raw.location)
+
+
+def _person_key(raw: RawTable, config: HeaderConfig) -> pa.Array | None:
+    key = get_settings().pseudonym_key
+    found = config.personal_columns(raw.headers)
+    kind = next((kind for kind in PREFERENCE if kind in found), None)
+    if not key or kind is None:
+        return None
+    return person_keys(kind, raw.cells.column(f"c{found[kind]}").combine_chunks(), key)
 
 
 def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, file_id: str) -> ParsedExport:
@@ -96,34 +155,20 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
             f"required columns missing: {', '.join(missing)}; headers found: "
             + ", ".join(f'"{header}"' for header in raw.headers if header)
         )
+    raw = _without_footer(raw, positions, dataset, config)
     raw_values = {column: raw.cells.column(f"c{position}").combine_chunks() for column, position in positions.items()}
     headers = {column: raw.headers[position] for column, position in positions.items()}
     columns: dict[str, pa.Array] = {}
     issues: list[pd.DataFrame] = []
     for column, values in raw_values.items():
-        if column in DATE_COLUMNS[dataset]:
-            parsed = parse_dates(values)
-            issues.append(_issues(failed(values, parsed), column, "not_a_date"))
-        elif column == "fee_paid":
-            parsed = parse_rupiah(values)
-            issues.append(_issues(failed(values, parsed), column, "not_an_amount"))
-        elif column in SKM_ELEMENTS:
-            parsed = parse_integers(values)
-            issues.append(_issues(failed(values, parsed), column, "not_a_number"))
-        elif column in ("status", "channel"):
-            parsed = map_labels(values, lambda text, field=column: config.canonical_value(field, text))
-            issues.append(_issues(failed(values, parsed), column, "unknown_value"))
-        elif column == "service_code":
-            # Units write the service's code or its name; both become the code.
-            parsed = _service_codes(values, unit)
-        else:
-            parsed = pc.if_else(
-                pc.equal(pc.utf8_trim_whitespace(values), ""),
-                pa.scalar(None, pa.string()),
-                pc.utf8_trim_whitespace(values),
-            )
-        columns[column] = parsed
+        columns[column], rule = _parse_column(dataset, column, values, unit, config)
+        if rule:
+            issues.append(_issues(failed(values, columns[column]), column, rule))
     columns["source_row"] = raw.row_numbers
+    if dataset == "service_log":
+        person_key = _person_key(raw, config)
+        if person_key is not None:
+            columns["person_key"] = person_key
     frame = pa.table(columns).to_pandas(date_as_object=False, types_mapper=_nullable_types)
     frame.insert(0, "unit_code", unit.code)
     if dataset == "service_log":
@@ -131,7 +176,10 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
     if dataset == "skm_response" and "response_id" not in frame:
         frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
     return ParsedExport(
-        frame=frame, raw_values=raw_values, headers=headers, parse_issues=pd.concat(issues, ignore_index=True)
+        frame=frame,
+        raw_values=raw_values,
+        headers=headers,
+        parse_issues=pd.concat(issues, ignore_index=True),  # never empty: every dataset has a required date
     )
 
 

@@ -25,6 +25,9 @@ class ColumnRule:
         return bool(self.keywords) and all(keyword in header.split() for keyword in self.keywords)
 
 
+NON_DATASET_KEYS = ("values", "personal", "footer_words")
+
+
 class HeaderError(ValueError):
     """A header that cannot be mapped unambiguously; the whole file is rejected."""
 
@@ -33,6 +36,9 @@ class HeaderError(ValueError):
 class HeaderConfig:
     columns: dict[str, tuple[ColumnRule, ...]]
     values: dict[str, dict[str, str]]
+    personal: dict[str, frozenset[str]]
+    """Kind of personal data (nik, phone, email) → header aliases."""
+    footer_words: tuple[str, ...]
 
     def datasets(self) -> list[str]:
         return list(self.columns)
@@ -71,6 +77,15 @@ class HeaderConfig:
     def canonical_value(self, field: str, text: str) -> str | None:
         return self.values[field].get(normalise_label(text))
 
+    def personal_columns(self, headers: list[str]) -> dict[str, int]:
+        """Kind of personal data → position of the first header carrying it."""
+        found: dict[str, int] = {}
+        for position, header in enumerate(headers):
+            for kind, aliases in self.personal.items():
+                if kind not in found and normalise_label(header) in aliases:
+                    found[kind] = position
+        return found
+
 
 def _parse(document: dict) -> HeaderConfig:
     columns = {
@@ -83,15 +98,22 @@ def _parse(document: dict) -> HeaderConfig:
             for name, spec in specs.items()
         )
         for dataset, specs in document.items()
-        if dataset != "values"
+        if dataset not in NON_DATASET_KEYS
     }
     values = {
         field: {
-            normalise_label(spelling): canonical for canonical, spellings in mapping.items() for spelling in spellings
+            normalise_label(spelling): str(canonical)
+            for canonical, spellings in mapping.items()
+            for spelling in spellings
         }
         for field, mapping in document.get("values", {}).items()
     }
-    return HeaderConfig(columns=columns, values=values)
+    personal = {
+        kind: frozenset(normalise_label(alias) for alias in aliases)
+        for kind, aliases in document.get("personal", {}).items()
+    }
+    footer_words = tuple(normalise_label(word) for word in document.get("footer_words", []))
+    return HeaderConfig(columns=columns, values=values, personal=personal, footer_words=footer_words)
 
 
 @cache

@@ -6,14 +6,26 @@ parser works on the distinct strings (Arrow dictionary encoding) and maps back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.settings import TIMEZONE
+
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y", "%d/%m/%y", "%Y/%m/%d")
-_TIME_OF_DAY = r"[ T]+\d{1,2}[:.]\d{2}([:.]\d{2})?(\.\d+)?\s*([AaPp][Mm])?\s*([A-Za-z]{3,4}|[+-]\d{2}:?\d{2})?$"
+_CLOCK = r"\d{1,2}[:.]\d{2}([:.]\d{2})?(\.\d+)?"
+_TIME_OF_DAY = rf"[ T]+{_CLOCK}\s*([AaPp][Mm])?\s*([A-Za-z]{{3,4}}([+-]\d{{1,2}})?)?$"
+_WITH_OFFSET = rf"[ T]{_CLOCK}\s*(Z|[+-]\d{{2}}:?\d{{2}})$"
+_EXCEL_EPOCH = date(1899, 12, 30)
+_RUPIAH = re.compile(
+    r"^(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<sign2>-)?\s*"
+    r"(?P<number>\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:,(?:0{1,2}|-)|\.0{1,2})?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> pa.Array:
@@ -27,45 +39,65 @@ def _on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> pa.
     return pc.take(parsed_dictionary, encoded.indices)
 
 
-def _strict_date(text: str) -> date | None:
+def _date_of(text: str) -> date | None:
+    """One date string → its calendar date in Jakarta, or None; strict (31/02 is no date)."""
+    if re.search(_WITH_OFFSET, text):  # an instant: the date is the one in Jakarta
+        try:
+            return datetime.fromisoformat(text.replace(" ", "T", 1)).astimezone(ZoneInfo(TIMEZONE)).date()
+        except ValueError:
+            return None
     for date_format in DATE_FORMATS:
         try:
             return datetime.strptime(text, date_format).date()
         except ValueError:
             continue
+    if re.fullmatch(r"\d{5}(\.\d+)?", text) and 20_000 <= float(text) <= 80_000:  # an Excel serial day
+        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    if re.search(r"[A-Za-z]", text) and re.search(r"\d{4}", text):  # "27 Agustus 2026": the slow parser
+        import dateparser
+
+        found = dateparser.parse(
+            text,
+            languages=["id", "en"],
+            settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]},
+        )
+        return found.date() if found else None
     return None
 
 
 def _parse_dates(strings: pa.Array) -> pa.Array:
-    # Python's strptime is strict (31/02 is no date; arrow's would roll it over to 3 March);
-    # it runs once per distinct string, so its speed does not matter.
-    return pa.array([_strict_date(text) if text else None for text in strings.to_pylist()], pa.date32())
+    # Runs once per distinct string, so the careful Python parsers cost little.
+    return pa.array([_date_of(text) if text else None for text in strings.to_pylist()], pa.date32())
 
 
 def parse_dates(values: pa.Array) -> pa.Array:
-    """Calendar dates (date32); a non-blank string that is no date in any known format becomes null.
+    """Calendar dates (date32); a non-blank string that is no date in any known form becomes null.
 
-    The time of day is dropped first: service standards count days, and it keeps the number
-    of distinct strings small.
+    A local time of day is dropped first (service standards count days, and it keeps the
+    number of distinct strings small); a timestamp with a UTC offset is moved to Jakarta time.
     """
-    without_time = pc.replace_substring_regex(values.cast(pa.string()), _TIME_OF_DAY, "")
-    return _on_distinct(without_time, _parse_dates)
+    text = values.cast(pa.string())
+    instant = pc.fill_null(pc.match_substring_regex(text, _WITH_OFFSET), False)
+    local_day = pc.replace_substring_regex(text, _TIME_OF_DAY, "")
+    return _on_distinct(pc.if_else(instant, text, local_day), _parse_dates)
+
+
+def _rupiah(text: str) -> int | None:
+    match = _RUPIAH.match(text)
+    if not match:
+        return None
+    digits = re.sub(r"[.,]", "", match.group("number"))
+    if len(digits) > 15:
+        return None
+    return -int(digits) if (match.group("sign") or match.group("sign2")) else int(digits)
 
 
 def _parse_rupiah(strings: pa.Array) -> pa.Array:
-    # "Rp 55.000,00" → "55000": drop the currency, thousands dots and a ",00" cents tail.
-    text = pc.utf8_lower(strings)
-    text = pc.replace_substring_regex(text, r"^\s*rp\.?\s*", "")
-    text = pc.replace_substring_regex(text, r",0{1,2}\s*$", "")
-    text = pc.replace_substring_regex(text, r"(\d)\.(\d{3})", r"\1\2")
-    text = pc.replace_substring_regex(text, r"(\d)\.(\d{3})", r"\1\2")
-    text = pc.utf8_trim_whitespace(text)
-    is_number = pc.match_substring_regex(text, r"^-?\d{1,15}$")
-    return pc.if_else(is_number, text, pa.scalar(None, pa.string())).cast(pa.int64())
+    return pa.array([_rupiah(text) if text else None for text in strings.to_pylist()], pa.int64())
 
 
 def parse_rupiah(values: pa.Array) -> pa.Array:
-    """Whole rupiah (int64) from `55000`, `55.000`, `Rp 55.000,00`, `Rp55.000`; anything else null."""
+    """Whole rupiah (int64) from `55000`, `55.000`, `Rp 55.000,00`, `Rp55.000`, `Rp 55.000,-`; else null."""
     return _on_distinct(values, _parse_rupiah)
 
 

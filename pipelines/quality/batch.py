@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.parse.canonical import ParsedExport
+from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
 from pipelines.quality.gx_runner import validate_frame
@@ -20,8 +20,6 @@ from pipelines.registry import Unit
 from pipelines.settings import get_settings
 from pipelines.warehouse.catalog import ReceivedFile
 from pipelines.warehouse.schemas import FACT_TABLES
-
-KEY_COLUMNS = {"service_log": "ticket_id", "skm_response": "response_id"}
 
 
 @dataclass

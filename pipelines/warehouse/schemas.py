@@ -28,6 +28,7 @@ SERVICE_LOG = pa.schema(
         pa.field("fee_paid", pa.int64()),
         pa.field("sla_days", pa.int32(), nullable=False),
         pa.field("official_tariff", pa.int64(), nullable=False),
+        pa.field("person_key", pa.string()),
         *_LINEAGE,
     ]
 )
