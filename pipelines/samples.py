@@ -86,6 +86,29 @@ SKM_QUESTIONS = {
     ],
 }
 
+PERCEPTION_QUESTIONS = (
+    "IPKP1 Informasi tentang pelayanan mudah diperoleh",
+    "IPKP2 Persyaratan pelayanan sesuai yang diinformasikan",
+    "IPKP3 Prosedur pelayanan mudah dan sederhana",
+    "IPKP4 Waktu penyelesaian sesuai yang ditetapkan",
+    "IPKP5 Tarif pelayanan sesuai yang ditetapkan",
+    "IPKP6 Sarana dan prasarana pelayanan nyaman",
+    "IPKP7 Petugas responsif dalam memberikan pelayanan",
+    "IPKP8 Tersedia layanan pengaduan yang mudah diakses",
+    "IPAK1 Tidak ada diskriminasi dalam pelayanan",
+    "IPAK2 Tidak ada pelayanan di luar prosedur",
+    "IPAK3 Tidak ada pemberian imbalan atau gratifikasi",
+    "IPAK4 Tidak ada pungutan liar",
+    "IPAK5 Tidak ada calo atau perantara",
+)
+COMPLAINT_CHANNELS = ("SP4N-LAPOR!", "WhatsApp", "Kotak Saran", "E-mail", "Tatap Muka")
+COMPLAINT_TOPICS = (
+    "Antrean terlalu lama",
+    "Petugas kurang ramah",
+    "Informasi syarat tidak jelas",
+    "Berkas belum selesai",
+)
+
 STATUS_LABELS = {
     "selesai": ("Selesai", "SELESAI"),
     "proses": ("Dalam Proses", "Proses"),
@@ -341,6 +364,41 @@ def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfi
     return pa.table(columns)
 
 
+def _complaints(unit: Unit, quarter: Quarter, rows: int) -> pa.Table:
+    """A complaint register: the complaint's free text and the complainant stay in the export only."""
+    rng = _rng(unit.code, quarter, "complaint_log")
+    days = np.arange(np.datetime64(quarter.first_day), np.datetime64(quarter.last_day) + 1)
+    received = np.sort(days[rng.integers(0, len(days) - 10, rows)])
+    responded = received + rng.integers(0, 8, rows)
+    resolved = np.where(rng.random(rows) < 0.8, responded + rng.integers(0, 15, rows), np.datetime64("NaT"))
+    numbers = pc.cast(pa.array(np.arange(1, rows + 1)), pa.string())
+    table = pa.table(
+        {
+            "No. Pengaduan": pc.binary_join_element_wise(
+                f"ADU-{quarter.year}{quarter.quarter}-", pc.utf8_lpad(numbers, 4, "0"), ""
+            ),
+            "Tanggal Pengaduan": _date_strings(received, "%d/%m/%Y", rng),
+            "Kanal Pengaduan": pa.array(_pick(COMPLAINT_CHANNELS, received, rng), pa.string()),
+            "Isi Pengaduan": pa.array(_pick(COMPLAINT_TOPICS, received, rng), pa.string()),
+            "Tanggal Tanggapan": _date_strings(responded, "%d/%m/%Y", rng),
+            "Tanggal Selesai": _date_strings(resolved, "%d/%m/%Y", rng),
+            "Status": pa.array(np.where(np.isnat(resolved), "Proses", "Selesai"), pa.string()),
+        }
+    )
+    return _with_personal_columns(table, rng)
+
+
+def _perception_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> pa.Table:
+    rng = _rng(unit.code, quarter, "zi_perception")
+    days = np.arange(np.datetime64(quarter.first_day), np.datetime64(quarter.last_day) + 1)
+    submitted = np.sort(days[rng.integers(0, len(days), rows)])
+    answers = np.clip(np.rint(rng.normal(profile.skm_quality * 1.45, 0.7, (rows, 13))), 1, 6).astype(np.int64)
+    columns = {"Timestamp": _date_strings(submitted, "%d/%m/%Y %H:%M:%S", rng)}
+    for index, question in enumerate(PERCEPTION_QUESTIONS):
+        columns[question] = pa.array(answers[:, index].astype(str), pa.string())
+    return pa.table(columns)
+
+
 def _csv_bytes(table: pa.Table, profile: ExportProfile) -> bytes:
     sink = io.BytesIO()
     pacsv.write_csv(table, sink, pacsv.WriteOptions(delimiter=profile.delimiter, quoting_style="needed"))
@@ -398,7 +456,7 @@ def _write_exports(
 
 
 def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | None = None) -> dict[str, list[str]]:
-    """Write every unit's service log and SKM export for `quarter`; `rows` service rows in all."""
+    """Write every unit's service log, SKM, complaint and ZI perception exports; `rows` service rows in all."""
     root = root or data_root()
     units = registry().units
     volumes = np.array([PROFILES.get(unit.code, DEFAULT_PROFILE).volume for unit in units])
@@ -409,14 +467,19 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
         if rows > XLSX_MAX_ROWS:  # benchmark scale: a sheet stops at 1,048,576 rows, so every export is CSV
             profile = replace(profile, file_format="csv")
         for stale in root.list_files("landing", unit.code):
-            if f"_{quarter}" in stale and stale.startswith(("layanan_", "skm_")):
+            if f"_{quarter}" in stale and stale.startswith(("layanan_", "skm_", "pengaduan_", "survei_persepsi_")):
                 root.fs.delete_file(root.path("landing", unit.code, stale))
         service_log = _service_log(unit, quarter, int(unit_rows), profile)
         skm_rows = max(int(unit_rows * profile.skm_share), 8)
         skm = _skm_responses(unit, quarter, skm_rows, profile)
+        complaints = _complaints(unit, quarter, max(int(unit_rows * 0.02), 3))
+        perception = _perception_responses(unit, quarter, max(int(unit_rows * profile.skm_share / 2), 12), profile)
+        plain_csv = replace(profile, file_format="csv", delimiter=",", encoding="utf-8")
         written[unit.code] = [
             *_write_exports(root, unit, quarter, "layanan", service_log, profile, "LAPORAN PELAYANAN PUBLIK"),
             *_write_exports(root, unit, quarter, "skm", skm, profile, "REKAP SURVEI KEPUASAN MASYARAKAT"),
+            *_write_exports(root, unit, quarter, "pengaduan", complaints, plain_csv, "REKAP PENGADUAN"),
+            *_write_exports(root, unit, quarter, "survei_persepsi", perception, plain_csv, "SURVEI PERSEPSI ZI"),
         ]
         log.info("%s: %d service rows, %d survey responses", unit.code, service_log.num_rows, skm.num_rows)
     return written

@@ -90,3 +90,25 @@ def test_encodings_and_delimiters(encoding, delimiter):
     frame = canonical("service_log", "UPT-P2TK", "layanan.csv", text.encode(encoding)).frame
     assert frame["ticket_id"].tolist() == ["T-1"]
     assert frame["service_code"].tolist() == ["P2TK-PASPOR"]
+
+
+def test_complaint_register_keeps_dates_and_channel_but_never_the_text():
+    text = (
+        "No. Pengaduan,Nama Pelapor,Tanggal Pengaduan,Kanal Pengaduan,Isi Pengaduan,Tanggal Tanggapan,Status\n"
+        "ADU-1,Siti Rahayu,02/07/2026,SP4N-LAPOR!,Petugas meminta uang tambahan,03/07/2026,Proses\n"
+        "ADU-2,Budi Santoso,05/07/2026,wa,Antrean lama,05/07/2026,Selesai\n"
+    )
+    frame = canonical("complaint_log", "UPT-P2TK", "pengaduan.csv", text.encode()).frame
+    assert frame["channel"].tolist() == ["sp4n_lapor", "whatsapp"]
+    assert frame["status"].tolist() == ["proses", "selesai"]
+    assert "uang tambahan" not in frame.to_csv() and "Siti" not in frame.to_csv()
+
+
+def test_perception_items_map_by_wording_without_confusing_procedure_items():
+    text = (
+        "Timestamp,IPAK2 Tidak ada pelayanan di luar prosedur,IPKP3 Prosedur pelayanan mudah,IPKP5 Tarif sesuai,"
+        "IPAK4 Tidak ada pungutan liar\n"
+        "04/07/2026 08:56:27,6,5,4,3\n"
+    )
+    row = canonical("zi_perception", "UPT-P2TK", "survei_persepsi.csv", text.encode()).frame.iloc[0]
+    assert (row["ipak_2"], row["ipkp_3"], row["ipkp_5"], row["ipak_4"]) == (6, 5, 4, 3)

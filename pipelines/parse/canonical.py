@@ -20,15 +20,34 @@ from pipelines.parse.read import RawTable
 from pipelines.parse.values import failed, map_labels, parse_dates, parse_integers, parse_rupiah
 from pipelines.registry import Unit, normalise_label
 from pipelines.settings import get_settings
-from pipelines.warehouse.schemas import SKM_ELEMENTS
+from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
 
 REQUIRED_COLUMNS = {
     "service_log": ("ticket_id", "service_code", "received_date", "status"),
     "skm_response": ("submitted_date", *SKM_ELEMENTS),
+    "complaint_log": ("complaint_id", "received_date", "channel"),
+    "zi_perception": ("submitted_date",),
 }
-DATE_COLUMNS = {"service_log": ("received_date", "completed_date"), "skm_response": ("submitted_date",)}
-PERIOD_DATE = {"service_log": "received_date", "skm_response": "submitted_date"}
-KEY_COLUMNS = {"service_log": "ticket_id", "skm_response": "response_id"}
+DATE_COLUMNS = {
+    "service_log": ("received_date", "completed_date"),
+    "skm_response": ("submitted_date",),
+    "complaint_log": ("received_date", "responded_date", "resolved_date"),
+    "zi_perception": ("submitted_date",),
+}
+PERIOD_DATE = {
+    "service_log": "received_date",
+    "skm_response": "submitted_date",
+    "complaint_log": "received_date",
+    "zi_perception": "submitted_date",
+}
+KEY_COLUMNS = {
+    "service_log": "ticket_id",
+    "skm_response": "response_id",
+    "complaint_log": "complaint_id",
+    "zi_perception": "response_id",
+}
+SURVEY_DATASETS = ("skm_response", "zi_perception")
+PERCEPTION_ITEMS = (*IPKP_ITEMS, *IPAK_ITEMS)
 
 
 class MissingColumns(ValueError):
@@ -109,13 +128,14 @@ def _parse_column(
         return parse_dates(values), "not_a_date"
     if column in ("fee_paid", "official_tariff"):
         return parse_rupiah(values), "not_an_amount"
-    if column == "sla_days":
+    if column == "sla_days" or column in PERCEPTION_ITEMS:
         return parse_integers(values), "not_a_number"
     if column in SKM_ELEMENTS:  # a number 1..4, or the questionnaire's label for it
         labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
         return pc.coalesce(parse_integers(values), labels.cast(pa.int64())), "not_a_number"
     if column in ("status", "channel"):
-        return map_labels(values, lambda text: config.canonical_value(column, text)), "unknown_value"
+        field = "complaint_channel" if (dataset, column) == ("complaint_log", "channel") else column
+        return map_labels(values, lambda text: config.canonical_value(field, text)), "unknown_value"
     if column == "service_code":  # units write the service's code or its name; both become the code
         return _service_codes(values, unit), None
     return _blank_as_null(values), None
@@ -165,7 +185,7 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
         if rule:
             issues.append(_issues(failed(values, columns[column]), column, rule))
     columns["source_row"] = raw.row_numbers
-    if dataset == "service_log":
+    if dataset in ("service_log", "complaint_log"):
         person_key = _person_key(raw, config)
         if person_key is not None:
             columns["person_key"] = person_key
@@ -173,7 +193,7 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
     frame.insert(0, "unit_code", unit.code)
     if dataset == "service_log":
         frame = _standard_columns(frame, unit)
-    if dataset == "skm_response" and "response_id" not in frame:
+    if dataset in SURVEY_DATASETS and "response_id" not in frame:
         frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
     return ParsedExport(
         frame=frame,

@@ -17,12 +17,18 @@ class ColumnRule:
     canonical: str
     aliases: frozenset[str]
     keywords: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
 
     def matches_alias(self, header: str) -> bool:
         return header in self.aliases
 
     def matches_keywords(self, header: str) -> bool:
-        return bool(self.keywords) and all(keyword in header.split() for keyword in self.keywords)
+        words = header.split()
+        return (
+            bool(self.keywords)
+            and all(keyword in words for keyword in self.keywords)
+            and not any(word in words for word in self.exclude)
+        )
 
 
 NON_DATASET_KEYS = ("values", "personal", "footer_words")
@@ -94,6 +100,7 @@ def _parse(document: dict) -> HeaderConfig:
                 canonical=name,
                 aliases=frozenset(normalise_label(alias) for alias in spec.get("aliases", [])),
                 keywords=tuple(normalise_label(keyword) for keyword in spec.get("keywords", [])),
+                exclude=tuple(normalise_label(word) for word in spec.get("exclude", [])),
             )
             for name, spec in specs.items()
         )

@@ -43,6 +43,33 @@ SKM_RESPONSE = pa.schema(
     ]
 )
 
+COMPLAINT_LOG = pa.schema(
+    [
+        pa.field("complaint_id", pa.string(), nullable=False),
+        pa.field("received_date", pa.date32(), nullable=False),
+        pa.field("channel", pa.string(), nullable=False),
+        pa.field("service_code", pa.string()),
+        pa.field("responded_date", pa.date32()),
+        pa.field("resolved_date", pa.date32()),
+        pa.field("status", pa.string()),
+        pa.field("person_key", pa.string()),
+        *_LINEAGE,
+    ]
+)
+
+IPKP_ITEMS = tuple(f"ipkp_{i}" for i in range(1, 9))
+IPAK_ITEMS = tuple(f"ipak_{i}" for i in range(1, 6))
+
+ZI_PERCEPTION = pa.schema(
+    [
+        pa.field("response_id", pa.string(), nullable=False),
+        pa.field("submitted_date", pa.date32(), nullable=False),
+        pa.field("service_code", pa.string()),
+        *[pa.field(item, pa.int8()) for item in (*IPKP_ITEMS, *IPAK_ITEMS)],
+        *_LINEAGE,
+    ]
+)
+
 QUARANTINE = pa.schema(
     [
         pa.field("dataset", pa.string(), nullable=False),
@@ -65,7 +92,12 @@ UNIT_QUARTER_INDICATORS = pa.schema(
     ]
 )
 
-FACT_TABLES = {"service_log": SERVICE_LOG, "skm_response": SKM_RESPONSE}
+FACT_TABLES = {
+    "service_log": SERVICE_LOG,
+    "skm_response": SKM_RESPONSE,
+    "complaint_log": COMPLAINT_LOG,
+    "zi_perception": ZI_PERCEPTION,
+}
 
 TABLES = {
     **FACT_TABLES,
