@@ -32,8 +32,10 @@ class DataRoot:
         return posixpath.join(self.base, *parts)
 
     def uri_of(self, *parts: str) -> str:
-        """Human-facing address of a location, for logs and summaries."""
-        return posixpath.join(self.uri, *parts)
+        """Human-facing address of a location, for logs and summaries (options such as ?endpoint_override kept last)."""
+        address, _, options = self.uri.partition("?")
+        joined = posixpath.join(address, *parts)
+        return f"{joined}?{options}" if options else joined
 
     def exists(self, *parts: str) -> bool:
         return self.fs.get_file_info(self.path(*parts)).type != pafs.FileType.NotFound
