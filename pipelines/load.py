@@ -18,12 +18,13 @@ from pipelines.parse.headers import HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.periods import Quarter
 from pipelines.quality.batch import FileSlice, validate_batch
+from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
 from pipelines.warehouse.catalog import ReceivedFile
 from pipelines.warehouse.partitions import replace_partition
-from pipelines.warehouse.schemas import FACT_TABLES, QUARANTINE
+from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +107,21 @@ def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: Da
     for file in catalog.live_files(unit.code, quarter.year, quarter.quarter):
         by_dataset.setdefault(file.dataset, []).append(_slice(file, parsed.get(file), quarter))
     quarantine: list[dict] = []
+    results: list[dict] = []
     rows: dict[str, int] = {}
     for dataset in FACT_TABLES:
         table: pa.Table | None = None
         if by_dataset.get(dataset):
-            table, records = validate_batch(dataset, by_dataset[dataset], unit, quarter)
+            table, records, checks = validate_batch(dataset, by_dataset[dataset], unit, quarter)
             quarantine += records
+            results += checks
         replace_partition(root, "warehouse", dataset, quarter, unit.code, table)
         rows[dataset] = table.num_rows if table is not None else 0
     quarantined = pa.Table.from_pylist(quarantine, schema=QUARANTINE) if quarantine else None
     replace_partition(root, "quarantine", QUARANTINE_TABLE, quarter, unit.code, quarantined)
+    dq = pa.Table.from_pylist(results, schema=DQ_RESULTS) if results else None
+    replace_partition(root, "warehouse", "dq_results", quarter, unit.code, dq)
+    write_feedback(root, unit, quarter, quarantine)
     for piece in (piece for pieces in by_dataset.values() for piece in pieces):
         catalog.record_load(
             piece.file.id, quarter.year, quarter.quarter, piece.rows_read, piece.rows_accepted, piece.rows_quarantined

@@ -15,7 +15,7 @@ import pyarrow as pa
 from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
-from pipelines.quality.gx_runner import validate_frame
+from pipelines.quality.gx_runner import ExpectationOutcome, validate_frame
 from pipelines.registry import Unit
 from pipelines.settings import get_settings
 from pipelines.warehouse.catalog import ReceivedFile
@@ -49,8 +49,8 @@ def keep_latest_by_key(dataset: str, slices: list[FileSlice]) -> None:
 
 def _message(
     unit_code: str, piece: FileSlice, position: int, column: str | None, problem: str
-) -> tuple[int, str | None, str]:
-    """(row number, original value, message) for one issue, quoting the cells as the unit wrote them."""
+) -> tuple[int, str | None, str | None, str]:
+    """(row number, header, original value, message) for one issue, quoting the cells as the unit wrote them."""
     row_number = int(piece.parsed.frame["source_row"].iat[position])
     cells = []
     for name in (column or "").split(","):
@@ -59,17 +59,17 @@ def _message(
             cells.append((piece.parsed.headers[name], raw[position].as_py()))
     place = f"{unit_code}/{piece.file.file_name} row {row_number}"
     if not cells:
-        return row_number, None, f"{place}: {problem}"
+        return row_number, None, None, f"{place}: {problem}"
     quoted = "; ".join(
         f'column "{header}" = {"(empty)" if value in (None, "") else repr(value)}' for header, value in cells
     )
-    return row_number, cells[0][1], f"{place}, {quoted}: {problem}"
+    return row_number, cells[0][0], cells[0][1], f"{place}, {quoted}: {problem}"
 
 
 def _find_issues(
     dataset: str, frame: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit, quarter: Quarter
-) -> tuple[pd.DataFrame, list[str]]:
-    """Row issues of the combined frame (positions into it), and batch-level errors."""
+) -> tuple[pd.DataFrame, list[ExpectationOutcome]]:
+    """Row issues of the combined frame (positions into it), and the suite's outcomes."""
     content_columns = [column for column in frame.columns if column not in ("source_row", "source_file")]
     parameters = {
         "period_start": pd.Timestamp(quarter.first_day),
@@ -90,17 +90,20 @@ def _find_issues(
         duplicates,
         expectation_issues,
     )
-    return issues, row_issues.batch_errors(outcomes)
+    return issues, outcomes
 
 
 def file_record(file: ReceivedFile) -> dict:
     return {"dataset": file.dataset or "unrecognised", "file_name": file.file_name, "source_file": file.sha256}
 
 
+REJECTED_FIX = "Perbaiki berkas sesuai keterangan, lalu kirim ulang dengan nama berkas yang sama."
+
+
 def rejected_record(file: ReceivedFile, message: str) -> dict:
     return {
-        **file_record(file), "source_row": None, "column": None, "value": None,
-        "rule": "file_rejected", "message": message,
+        **file_record(file), "source_row": None, "column": None, "header": None, "value": None,
+        "rule": "file_rejected", "message": message, "fix": REJECTED_FIX,
     }  # fmt: skip
 
 
@@ -109,10 +112,12 @@ def _issue_records(issues: pd.DataFrame, slices: list[FileSlice], offsets: list[
     records = []
     for issue in issues.itertuples(index=False):
         piece, offset = slices[owner[issue.position]], offsets[owner[issue.position]]
-        row_number, value, message = _message(unit.code, piece, issue.position - offset, issue.column, issue.problem)
+        row_number, header, value, message = _message(
+            unit.code, piece, issue.position - offset, issue.column, issue.problem
+        )
         records.append(
-            {**file_record(piece.file), "source_row": row_number, "column": issue.column,
-             "value": value, "rule": issue.rule, "message": message}
+            {**file_record(piece.file), "source_row": row_number, "column": issue.column, "header": header,
+             "value": value, "rule": issue.rule, "message": message, "fix": issue.fix}
         )  # fmt: skip
     return records
 
@@ -140,10 +145,27 @@ def _judge_files(
             piece.status = "partial" if failed else "accepted"
 
 
+def dq_rows(dataset: str, rows: int, issues: pd.DataFrame, outcomes: list[ExpectationOutcome]) -> list[dict]:
+    """One row per rule checked on the batch: the suite's expectations, then parsing and duplicate checks."""
+    results = [
+        {"dataset": dataset, "rule": outcome.expectation, "column": ",".join(outcome.columns) or None,
+         "batch_level": outcome.is_batch_level, "rows_evaluated": outcome.element_count,
+         "unexpected_count": len(outcome.unexpected_positions), "success": outcome.success, "error": outcome.error}
+        for outcome in outcomes
+    ]  # fmt: skip
+    local = issues[~issues["rule"].astype(str).str.startswith("expect_")]
+    for (rule, column), found in local.groupby(["rule", local["column"].fillna("")], sort=True):
+        results.append(
+            {"dataset": dataset, "rule": rule, "column": column or None, "batch_level": False,
+             "rows_evaluated": rows, "unexpected_count": len(found), "success": False, "error": None}
+        )  # fmt: skip
+    return results
+
+
 def validate_batch(
     dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter
-) -> tuple[pa.Table | None, list[dict]]:
-    """Good rows as a warehouse table and quarantine records; each slice gets its verdict."""
+) -> tuple[pa.Table | None, list[dict], list[dict]]:
+    """Good rows as a warehouse table, quarantine records and data-quality results; each slice gets its verdict."""
     keep_latest_by_key(dataset, slices)
     sizes = [len(piece.parsed.frame) for piece in slices]
     offsets = [sum(sizes[:index]) for index in range(len(slices))]
@@ -151,7 +173,8 @@ def validate_batch(
     for column in FACT_TABLES[dataset].names:
         if column not in frame.columns:
             frame[column] = None
-    issues, batch_errors = _find_issues(dataset, frame, slices, offsets, unit, quarter)
+    issues, outcomes = _find_issues(dataset, frame, slices, offsets, unit, quarter)
+    batch_errors = row_issues.batch_errors(outcomes)
     records = _issue_records(issues, slices, offsets, unit)
     bad = np.zeros(len(frame), dtype=bool)
     bad[issues["position"].to_numpy(dtype=np.int64)] = True
@@ -160,4 +183,4 @@ def validate_batch(
     good = frame.loc[~bad]
     schema = FACT_TABLES[dataset]
     table = pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None
-    return table, records
+    return table, records, dq_rows(dataset, len(frame), issues, outcomes)

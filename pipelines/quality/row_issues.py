@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipelines.quality.gx_runner import ExpectationOutcome
 
-ISSUE_COLUMNS = ["position", "column", "rule", "problem"]
+ISSUE_COLUMNS = ["position", "column", "rule", "problem", "fix"]
 
 PARSE_PROBLEMS = {
     "not_a_date": "is not a date (expected e.g. 27/08/2026)",
@@ -19,7 +19,15 @@ PARSE_PROBLEMS = {
     "not_a_number": "is not a number",
     "unknown_value": "is not a known value",
 }
+# What a unit should do, in the words of the feedback file (Indonesian).
+PARSE_FIXES = {
+    "not_a_date": "Tulis tanggal yang benar, misalnya 27/08/2026 atau 27 Agustus 2026.",
+    "not_an_amount": "Tulis nominal rupiah tanpa huruf, misalnya 55000 atau Rp 55.000.",
+    "not_a_number": "Tulis angka saja, tanpa huruf atau simbol.",
+    "unknown_value": "Gunakan salah satu pilihan yang berlaku (lihat petunjuk pengisian).",
+}
 DUPLICATE_RULE = "duplicate_row"
+DUPLICATE_FIX = "Hapus baris ganda: setiap data cukup dicatat satu kali."
 
 
 def parse_issues(issues: pd.DataFrame, offset: int) -> pd.DataFrame:
@@ -30,6 +38,7 @@ def parse_issues(issues: pd.DataFrame, offset: int) -> pd.DataFrame:
             "column": issues["column"],
             "rule": issues["rule"],
             "problem": issues["rule"].map(PARSE_PROBLEMS),
+            "fix": issues["rule"].map(PARSE_FIXES),
         },
         columns=ISSUE_COLUMNS,
     )
@@ -44,6 +53,7 @@ def duplicate_issues(frame: pd.DataFrame, content_columns: list[str]) -> pd.Data
             "column": None,
             "rule": DUPLICATE_RULE,
             "problem": "repeats an earlier row exactly",
+            "fix": DUPLICATE_FIX,
         },
         columns=ISSUE_COLUMNS,
     )
@@ -57,6 +67,7 @@ def expectation_issues(outcomes: list[ExpectationOutcome]) -> pd.DataFrame:
                 "column": ",".join(outcome.columns),
                 "rule": outcome.expectation,
                 "problem": outcome.meta.get("problem", outcome.expectation),
+                "fix": outcome.meta.get("fix", "Periksa dan perbaiki nilai ini."),
             },
             columns=ISSUE_COLUMNS,
         )
@@ -81,7 +92,7 @@ def combine(*issue_frames: pd.DataFrame) -> pd.DataFrame:
     """All issues, without a suite's null check repeating a value that failed to parse."""
     non_empty = [frame for frame in issue_frames if len(frame)]
     if not non_empty:
-        return pd.DataFrame({"position": pd.Series(dtype="int64"), "column": [], "rule": [], "problem": []})
+        return pd.DataFrame({"position": pd.Series(dtype="int64"), "column": [], "rule": [], "problem": [], "fix": []})
     issues = pd.concat(non_empty, ignore_index=True)
     from_parsing = issues["rule"].isin(list(PARSE_PROBLEMS))
     parsed_cells = set(zip(issues.loc[from_parsing, "position"], issues.loc[from_parsing, "column"], strict=True))

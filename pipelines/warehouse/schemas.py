@@ -77,9 +77,24 @@ QUARANTINE = pa.schema(
         pa.field("source_file", pa.string(), nullable=False),
         pa.field("source_row", pa.int64()),
         pa.field("column", pa.string()),
+        pa.field("header", pa.string()),
         pa.field("value", pa.string()),
         pa.field("rule", pa.string(), nullable=False),
         pa.field("message", pa.string(), nullable=False),
+        pa.field("fix", pa.string()),
+    ]
+)
+
+DQ_RESULTS = pa.schema(
+    [
+        pa.field("dataset", pa.string(), nullable=False),
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("column", pa.string()),
+        pa.field("batch_level", pa.bool_(), nullable=False),
+        pa.field("rows_evaluated", pa.int64(), nullable=False),
+        pa.field("unexpected_count", pa.int64(), nullable=False),
+        pa.field("success", pa.bool_(), nullable=False),
+        pa.field("error", pa.string()),
     ]
 )
 
@@ -102,4 +117,5 @@ FACT_TABLES = {
 TABLES = {
     **FACT_TABLES,
     "unit_quarter_indicators": UNIT_QUARTER_INDICATORS,
+    "dq_results": DQ_RESULTS,
 }
