@@ -24,11 +24,10 @@ from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
 from pipelines.warehouse.catalog import ReceivedFile
 from pipelines.warehouse.partitions import replace_partition
-from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE
+from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
 
 log = logging.getLogger(__name__)
 
-QUARANTINE_TABLE = "rows"
 PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError)
 
 

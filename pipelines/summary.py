@@ -15,6 +15,10 @@ accepted AS (
         SELECT unit_code FROM service_log WHERE year = $year AND quarter = $quarter
         UNION ALL
         SELECT unit_code FROM skm_response WHERE year = $year AND quarter = $quarter
+        UNION ALL
+        SELECT unit_code FROM complaint_log WHERE year = $year AND quarter = $quarter
+        UNION ALL
+        SELECT unit_code FROM zi_perception WHERE year = $year AND quarter = $quarter
     ) GROUP BY unit_code
 ),
 quarantined AS (

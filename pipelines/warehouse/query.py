@@ -7,12 +7,12 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.schemas import QUARANTINE, TABLES
+from pipelines.warehouse.schemas import QUARANTINE, QUARANTINE_TABLE, TABLES
 
 PARTITION_SCHEMA = pa.schema([("year", pa.int32()), ("quarter", pa.int32()), ("unit_code", pa.string())])
 ZONE_TABLES = {
     **{name: ("warehouse", name, schema) for name, schema in TABLES.items()},
-    "quarantine": ("quarantine", "rows", QUARANTINE),
+    "quarantine": ("quarantine", QUARANTINE_TABLE, QUARANTINE),
 }
 
 

@@ -70,6 +70,9 @@ ZI_PERCEPTION = pa.schema(
     ]
 )
 
+QUARANTINE_TABLE = "rows"
+"""The quarantine zone's one table: quarantine/rows/year=/quarter=/unit_code=."""
+
 QUARANTINE = pa.schema(
     [
         pa.field("dataset", pa.string(), nullable=False),
