@@ -16,7 +16,7 @@ from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
 from pipelines.quality.gx_runner import ExpectationOutcome, validate_frame
-from pipelines.registry import Unit
+from pipelines.registry import Unit, registry
 from pipelines.settings import get_settings
 from pipelines.warehouse.catalog import ReceivedFile
 from pipelines.warehouse.schemas import FACT_TABLES
@@ -75,6 +75,7 @@ def _find_issues(
         "period_start": pd.Timestamp(quarter.first_day),
         "period_end": pd.Timestamp(quarter.last_day),
         "service_codes": [service.code for service in unit.services],
+        "unit_codes": registry().unit_codes,
     }
     duplicates = row_issues.duplicate_issues(frame, content_columns)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.

@@ -1,0 +1,93 @@
+"""Benchmark: Great Expectations validation of service-log rows (printed figures, not a test).
+
+    .venv/bin/python benchmarks/validate.py --rows 1000000 10000000
+
+For each size it builds a canonical service-log frame from sample exports (not timed), then
+times the validation the pipeline runs on it (every row, no sampling) and reports rows/s and
+the memory the validation added (peak RSS above what the frame itself took).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import threading
+import time
+
+import pandas as pd
+import psutil
+
+from pipelines.parse.canonical import to_canonical
+from pipelines.parse.headers import header_config
+from pipelines.parse.read import RawTable
+from pipelines.periods import Quarter
+from pipelines.quality.gx_runner import validate_frame
+from pipelines.registry import registry
+from pipelines.samples import PROFILES, _service_log
+
+QUARTER = Quarter(2026, 3)
+
+
+class PeakRss:
+    """Samples the process's resident memory every 20 ms while the block runs."""
+
+    def __enter__(self) -> PeakRss:
+        self.process, self.peak, self.running = psutil.Process(), 0, True
+        self.start = self.process.memory_info().rss
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, self.process.memory_info().rss)
+            time.sleep(0.02)
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        self.thread.join()
+
+    @property
+    def added_mb(self) -> float:
+        return (self.peak - self.start) / 2**20
+
+
+def canonical_frame(rows: int) -> pd.DataFrame:
+    unit = registry().unit("UPT-P2TK")
+    table = _service_log(unit, QUARTER, rows, PROFILES[unit.code])
+    raw = RawTable(
+        headers=table.column_names,
+        cells=table.rename_columns([f"c{i}" for i in range(table.num_columns)]),
+        row_numbers=__import__("pyarrow").array(range(2, table.num_rows + 2)),
+    )
+    frame = to_canonical("service_log", raw, unit, header_config(), "0" * 64).frame
+    return frame.assign(source_file="0" * 64)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    args = parser.parse_args()
+    parameters = {
+        "period_start": pd.Timestamp(QUARTER.first_day),
+        "period_end": pd.Timestamp(QUARTER.last_day),
+        "service_codes": [service.code for service in registry().unit("UPT-P2TK").services],
+        "unit_codes": registry().unit_codes,
+    }
+    validate_frame("service_log", canonical_frame(1_000), parameters)  # warm GX up once
+    print(f"{'rows':>12}  {'seconds':>8}  {'rows/s':>12}  {'added MB':>9}  unexpected")
+    for rows in args.rows:
+        frame = canonical_frame(rows)
+        gc.collect()
+        with PeakRss() as memory:
+            started = time.perf_counter()
+            outcomes = validate_frame("service_log", frame, parameters)
+            seconds = time.perf_counter() - started
+        unexpected = sum(len(outcome.unexpected_positions) for outcome in outcomes)
+        print(f"{rows:>12,}  {seconds:>8.2f}  {rows / seconds:>12,.0f}  {memory.added_mb:>9.0f}  {unexpected:,}")
+        del frame, outcomes
+        gc.collect()
+
+
+if __name__ == "__main__":
+    main()
