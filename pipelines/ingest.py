@@ -6,7 +6,6 @@ the CLI and tests call `ingest_unit` for both at once.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -36,8 +35,7 @@ def pull_source(unit_code: str, source_name: str, root: DataRoot | None = None) 
     source = unit.source(source_name)
     received = []
     for delivery in PULLERS[source.kind](unit, source, root):
-        sha256 = hashlib.sha256(delivery.data).hexdigest()
-        if catalog.known_delivery(unit.code, source.name, delivery.file_name, sha256):
+        if catalog.known_delivery(unit.code, source.name, delivery.file_name, delivery.sha256):
             continue  # this very file (name and bytes) was received before
         received.append(asdict(receive(unit, source.name, delivery, root, reg)))
     log.info("%s/%s: %d new deliveries", unit_code, source_name, len(received))

@@ -6,7 +6,6 @@ are recorded as a duplicate and never loaded twice.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import posixpath
 
@@ -39,7 +38,7 @@ def raw_parts(dataset: str | None, unit_code: str, sha256: str, file_name: str) 
 
 
 def receive(unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, reg: Registry) -> catalog.ReceivedFile:
-    sha256 = hashlib.sha256(delivery.data).hexdigest()
+    sha256 = delivery.sha256
     dataset, status, message = delivery.dataset, "received", ""
     try:
         if dataset is None:

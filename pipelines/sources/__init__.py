@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,10 @@ class Delivery:
     """Declared by the source (sql, http); None when the file's name or header must tell."""
     commit: object = None
     """Called once the delivery is safely recorded (e.g. to advance a watermark)."""
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
 class SourceError(RuntimeError):
