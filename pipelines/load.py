@@ -66,7 +66,7 @@ class _ParsedFiles:
         return self.cache[file.id]
 
 
-def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> tuple[set[Quarter], list[int]]:
+def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
     """Parse files received since the last load; record the quarters each touches."""
     touched: set[Quarter] = set()
     new_ids = []
@@ -91,7 +91,7 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> tuple[set[Quarter],
         touched |= file_quarters
         new_ids.append(file.id)
     touched |= {Quarter(year, quarter) for year, quarter in catalog.quarters_of_replaced(new_ids)}
-    return touched, new_ids
+    return touched
 
 
 def _slice(file: ReceivedFile, export: ParsedExport, quarter: Quarter) -> FileSlice:
@@ -136,7 +136,7 @@ def load_unit(unit_code: str, quarters: Iterable[Quarter] = (), root: DataRoot |
     root = root or data_root()
     unit = registry().unit(unit_code)
     parsed = _ParsedFiles(unit, root)
-    touched, _ = _register_new_files(unit, parsed)
+    touched = _register_new_files(unit, parsed)
     report = LoadReport(unit_code=unit_code)
     for quarter in sorted(touched | set(quarters)):
         report.rows[str(quarter)] = rebuild_quarter(unit, quarter, parsed, root)

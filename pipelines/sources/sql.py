@@ -84,17 +84,15 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 def pull_sql(unit: Unit, source: SqlSource, root: DataRoot) -> Iterator[Delivery]:
     stored = catalog.watermark(unit.code, source.name)
     parameters = {"watermark": _decode_watermark(stored)} if stored else {}
+    query = text(_increment_query(source, bool(stored)))
+    engine = create_engine(sqlalchemy_url(source.conn_id))
     try:
-        engine = create_engine(sqlalchemy_url(source.conn_id))
         with engine.connect() as connection:
-            frame = pd.read_sql_query(text(_increment_query(source, bool(stored))), connection, params=parameters)
-    except SourceError:
-        raise
+            frame = pd.read_sql_query(query, connection, params=parameters)
     except Exception as error:
         raise SourceError(f"{unit.code}/{source.name}: could not read the unit's database: {error}") from error
     finally:
-        if "engine" in locals():
-            engine.dispose()
+        engine.dispose()
     if frame.empty:
         return
     last = frame[source.watermark_column].max()
