@@ -23,6 +23,8 @@ class Settings:
     max_failed_share: float
     catalog_url: str | None
     pseudonym_key: str | None
+    validation_chunk_rows: int
+    validation_workers: int
 
     @property
     def units_file(self) -> Path:
@@ -49,4 +51,6 @@ def get_settings() -> Settings:
         max_failed_share=float(os.environ.get("MONEV_MAX_FAILED_SHARE", "0.2")),
         catalog_url=os.environ.get("MONEV_CATALOG_URL") or None,
         pseudonym_key=os.environ.get("MONEV_PSEUDONYM_KEY") or None,
+        validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "500000")),
+        validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
     )
