@@ -44,7 +44,7 @@ demo: $(AIRFLOW_HOME)/airflow.db
 	scripts/demo.sh $(QUARTER)
 
 test: $(STAMP)
-	scripts/ensure-postgres.sh
+	scripts/ensure-test-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -23,6 +23,8 @@ Daily at 05:00 (Asia/Jakarta).
    Expectations suites in `expectations/`, and each quarter they touch is rebuilt in
    `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
    The `quarter` parameter rebuilds that quarter even when nothing new arrived.
+3. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
+   (`quality/data_docs/index.html`) with the latest validation of every unit's batches.
 
 Updates the fact assets (extra: the quarters that changed) that trigger `monev_indicators`.
 """
@@ -75,6 +77,14 @@ def monev_ingest():
             context["outlet_events"][asset].extra = {"quarters": report.quarters, "unit_code": unit_code}
         return asdict(report)
 
+    @task(trigger_rule="all_done")
+    def data_docs() -> str:
+        """One build per run, after all loads: GX's file-based site builder is not safe to run concurrently."""
+        from pipelines.quality.data_docs import build_data_docs
+        from pipelines.storage import data_root
+
+        return build_data_docs(data_root())
+
     @task(trigger_rule="all_done", retries=0)
     def log_summary(
         pulls: list[dict], expected_pulls: list[dict], reports: list[dict], expected_units: list[str]
@@ -88,7 +98,7 @@ def monev_ingest():
     sources = unit_sources()
     pulled = pull.expand_kwargs(sources)
     loaded = load.expand(unit_code=units)
-    pulled >> loaded
+    pulled >> loaded >> data_docs()
     log_summary(pulled, sources, loaded, units)
 
 

@@ -33,7 +33,9 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.indicators.build import build_indicators
     from pipelines.ingest import UnitsFailed, ingest_unit, log_reports
     from pipelines.publish.release import publish_release
+    from pipelines.quality.data_docs import build_data_docs
     from pipelines.registry import registry
+    from pipelines.storage import data_root
     from pipelines.summary import quarter_summary, render_summary
 
     log = logging.getLogger("pipelines")
@@ -49,18 +51,23 @@ def _run(args: argparse.Namespace) -> int:
         log_reports(reports, units)
     except UnitsFailed as error:
         log.error("%s", error)
+    site = build_data_docs(data_root())
     build_indicators(args.quarter)
     release = publish_release(args.quarter)
     print(render_summary(quarter_summary(args.quarter)))
+    print(f"data docs: {site}")
     print(f"release: {release.location}")
     return 0 if len(reports) == len(units) else 1
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from pipelines.quality.data_docs import SITE
     from pipelines.storage import data_root
     from pipelines.summary import quarter_summary, render_summary
 
     print(render_summary(quarter_summary(args.quarter)))
+    if data_root().exists(*SITE, "index.html"):
+        print(f"data docs: {data_root().uri_of(*SITE, 'index.html')}")
     releases = data_root().list_dirs("releases", args.quarter.label)
     if releases:
         latest = max(releases, key=lambda name: int(name[1:]))

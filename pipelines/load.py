@@ -18,6 +18,7 @@ from pipelines.parse.headers import HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.periods import Quarter
 from pipelines.quality.batch import FileSlice, validate_batch
+from pipelines.quality.data_docs import save_validation
 from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
 from pipelines.storage import DataRoot, data_root
@@ -110,11 +111,14 @@ def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: Da
     rows: dict[str, int] = {}
     for dataset in FACT_TABLES:
         table: pa.Table | None = None
+        validation: dict | None = None
         if by_dataset.get(dataset):
-            table, records, checks = validate_batch(dataset, by_dataset[dataset], unit, quarter)
-            quarantine += records
-            results += checks
+            batch = validate_batch(dataset, by_dataset[dataset], unit, quarter)
+            table, validation = batch.table, batch.validation
+            quarantine += batch.quarantine
+            results += batch.dq_results
         replace_partition(root, "warehouse", dataset, quarter, unit.code, table)
+        save_validation(root, dataset, quarter, unit.code, validation)
         rows[dataset] = table.num_rows if table is not None else 0
     quarantined = pa.Table.from_pylist(quarantine, schema=QUARANTINE) if quarantine else None
     replace_partition(root, "quarantine", QUARANTINE_TABLE, quarter, unit.code, quarantined)

@@ -6,6 +6,7 @@ file: accepted, partial, or rejected whole (a batch-level failure, or too many b
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,9 @@ import pyarrow as pa
 from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
-from pipelines.quality.gx_runner import ExpectationOutcome, validate_frame
+from pipelines.quality.chunks import validate_in_chunks
+from pipelines.quality.gx_runner import ExpectationOutcome
+from pipelines.quality.validation_doc import validation_document
 from pipelines.registry import Unit, registry
 from pipelines.settings import get_settings
 from pipelines.warehouse.catalog import ReceivedFile
@@ -80,7 +83,7 @@ def _find_issues(
     duplicates = row_issues.duplicate_issues(frame, content_columns)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
     distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())
-    outcomes = validate_frame(dataset, frame.iloc[distinct_positions].reset_index(drop=True), parameters)
+    outcomes = validate_in_chunks(dataset, frame.iloc[distinct_positions].reset_index(drop=True), parameters)
     expectation_issues = row_issues.expectation_issues(outcomes)
     expectation_issues["position"] = distinct_positions[expectation_issues["position"].to_numpy(dtype=np.int64)]
     issues = row_issues.combine(
@@ -163,10 +166,18 @@ def dq_rows(dataset: str, rows: int, issues: pd.DataFrame, outcomes: list[Expect
     return results
 
 
-def validate_batch(
-    dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter
-) -> tuple[pa.Table | None, list[dict], list[dict]]:
-    """Good rows as a warehouse table, quarantine records and data-quality results; each slice gets its verdict."""
+@dataclass
+class BatchResult:
+    table: pa.Table | None
+    """The rows fit for the warehouse."""
+    quarantine: list[dict]
+    dq_results: list[dict]
+    validation: dict
+    """The suite's outcome as a GX validation-result document, for Data Docs."""
+
+
+def validate_batch(dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter) -> BatchResult:
+    """Split the batch into warehouse rows and quarantine records; each slice gets its verdict."""
     keep_latest_by_key(dataset, slices)
     sizes = [len(piece.parsed.frame) for piece in slices]
     offsets = [sum(sizes[:index]) for index in range(len(slices))]
@@ -174,6 +185,7 @@ def validate_batch(
     for column in FACT_TABLES[dataset].names:
         if column not in frame.columns:
             frame[column] = None
+    validated_at = dt.datetime.now(dt.UTC)
     issues, outcomes = _find_issues(dataset, frame, slices, offsets, unit, quarter)
     batch_errors = row_issues.batch_errors(outcomes)
     records = _issue_records(issues, slices, offsets, unit)
@@ -183,5 +195,9 @@ def validate_batch(
     records += [rejected_record(piece.file, piece.message) for piece in slices if piece.status == "rejected"]
     good = frame.loc[~bad]
     schema = FACT_TABLES[dataset]
-    table = pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None
-    return table, records, dq_rows(dataset, len(frame), issues, outcomes)
+    return BatchResult(
+        table=pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None,
+        quarantine=records,
+        dq_results=dq_rows(dataset, len(frame), issues, outcomes),
+        validation=validation_document(dataset, unit.code, quarter, outcomes, validated_at),
+    )
