@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import datetime as dt
 import gc
 import threading
 import time
@@ -23,6 +24,7 @@ from pipelines.parse.canonical import to_canonical
 from pipelines.parse.headers import header_config
 from pipelines.parse.read import RawTable
 from pipelines.periods import Quarter
+from pipelines.quality.batch import suite_parameters
 from pipelines.quality.chunks import validate_in_chunks
 from pipelines.quality.gx_runner import validate_frame
 from pipelines.registry import registry
@@ -101,12 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     args = parser.parse_args()
-    parameters = {
-        "period_start": pd.Timestamp(QUARTER.first_day),
-        "period_end": pd.Timestamp(QUARTER.last_day),
-        "service_codes": [service.code for service in registry().unit("UPT-P2TK").services],
-        "unit_codes": registry().unit_codes,
-    }
+    parameters = suite_parameters(registry().unit("UPT-P2TK"), QUARTER, QUARTER.last_day + dt.timedelta(days=5))
     validate_frame("service_log", canonical_frame(1_000), parameters)  # warm GX up once
     print(f"{'rows':>12}  {'seconds':>8}  {'rows/s':>12}  {'added MB':>9}  unexpected")
     for rows in args.rows:

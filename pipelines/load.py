@@ -83,7 +83,7 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
             catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {error}")
             log.warning("rejected %s/%s: %s", unit.code, file.file_name, error)
             continue
-        years, quarters = row_quarters(export, file.dataset)
+        years, quarters = row_quarters(export, file.dataset, file.delivered_on)
         file_quarters = {Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if y is not None}
         if not file_quarters:
             catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: no row has a valid date")
@@ -96,7 +96,7 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
 
 
 def _slice(file: ReceivedFile, export: ParsedExport, quarter: Quarter) -> FileSlice:
-    years, quarters = row_quarters(export, file.dataset)
+    years, quarters = row_quarters(export, file.dataset, file.delivered_on)
     mask = ((years == quarter.year) & (quarters == quarter.quarter)).to_numpy(dtype=bool, na_value=False)
     return FileSlice(file=file, parsed=export.subset(mask))
 

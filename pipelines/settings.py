@@ -24,6 +24,8 @@ class Settings:
     catalog_url: str | None
     pseudonym_key: str | None
     validation_chunk_rows: int
+    date_tolerance_days: int
+    """How long after the quarter a completion or response date may fall (exports are made after quarter end)."""
     validation_workers: int
 
     @property
@@ -52,5 +54,6 @@ def get_settings() -> Settings:
         catalog_url=os.environ.get("MONEV_CATALOG_URL") or None,
         pseudonym_key=os.environ.get("MONEV_PSEUDONYM_KEY") or None,
         validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "500000")),
+        date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
     )

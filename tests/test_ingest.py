@@ -146,6 +146,17 @@ def test_rows_load_into_the_quarter_of_their_own_date(data_root):
     assert len(warehouse_rows(data_root, "service_log", Quarter(2026, 3), "BID-PPKK")) == 25
 
 
+def test_date_after_the_delivery_stays_in_the_files_quarter_and_is_quarantined(data_root, quarter):
+    typo = "T-901;Sri Rahayu;3578011203909001;AK-1;14/07/2062;14/07/2062;Selesai;Loket;0"
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join([*GOOD_ROWS, *FILLER_ROWS, typo]) + "\n")
+    report = ingest_unit("BID-PPKK")
+    assert report.quarters == ["2026Q3"]
+    assert report.files[0]["status"] == "partial"
+    quarantined = pq.read_table(data_root.path("quarantine", "rows")).to_pylist()
+    rules = {row["message"].split(": ", 1)[1] for row in quarantined if row["source_row"] == 27}
+    assert "received date is after the day the file was delivered (a typo in the year or month?)" in rules
+
+
 def test_same_bytes_delivered_again_are_a_duplicate_and_change_nothing(ppkk_export, quarter):
     ingest_unit("BID-PPKK")
     before = warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
+from pipelines.periods import Quarter
+from pipelines.quality.batch import suite_parameters
 from pipelines.quality.gx_runner import validate_frame
 from pipelines.registry import registry
 
-PARAMETERS = {
-    "period_start": pd.Timestamp("2026-07-01"),
-    "period_end": pd.Timestamp("2026-09-30"),
-    "service_codes": ["P2TK-PASPOR", "P2TK-BPJS"],
-    "unit_codes": registry().unit_codes,
-}
+DELIVERED_ON = dt.date(2026, 10, 5)
+PARAMETERS = suite_parameters(registry().unit("UPT-P2TK"), Quarter(2026, 3), DELIVERED_ON)
 
 
 def dates(*values):
@@ -75,6 +75,31 @@ def test_each_defect_is_caught_in_its_row(change, rule):
     [(row, _)] = change.values()
     found = failures("service_log", service_log(**change))
     assert found.get(rule) == [row], found
+
+
+def test_completion_within_the_date_tolerance_after_the_quarter_passes():
+    assert failures("service_log", service_log(completed_date=(2, pd.Timestamp("2026-10-20")))) == {}
+
+
+def test_completion_beyond_the_date_tolerance_is_caught(monkeypatch):
+    monkeypatch.setenv("MONEV_DATE_TOLERANCE_DAYS", "10")
+    parameters = suite_parameters(registry().unit("UPT-P2TK"), Quarter(2026, 3), dt.date(2026, 12, 1))
+    frame = service_log(completed_date=(2, pd.Timestamp("2026-10-20")))
+    found = {
+        ",".join(outcome.columns): outcome.unexpected_positions.tolist()
+        for outcome in validate_frame("service_log", frame, parameters)
+        if not outcome.success
+    }
+    assert found == {"completed_date": [2]}
+
+
+def test_date_after_the_delivery_of_the_file_is_caught():
+    parameters = {**PARAMETERS, "delivered_on": pd.Timestamp("2026-09-15")}
+    frame = service_log()
+    outcomes = validate_frame("service_log", frame, parameters)
+    [late] = [o for o in outcomes if not o.success]
+    assert (late.columns, late.unexpected_positions.tolist()) == (("received_date",), [2])
+    assert "after the day the file was delivered" in late.meta["problem"]
 
 
 def test_completed_service_without_a_completion_date_is_caught():

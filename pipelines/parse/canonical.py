@@ -6,6 +6,7 @@ never travel further than the raw zone.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -209,15 +210,17 @@ def _nullable_types(arrow_type: pa.DataType) -> object:
     return None
 
 
-def row_quarters(parsed: ParsedExport, dataset: str) -> tuple[pd.Series, pd.Series]:
-    """(year, quarter) of each row by its own date; rows without a valid date get the file's main quarter.
+def row_quarters(parsed: ParsedExport, dataset: str, delivered_on: dt.date) -> tuple[pd.Series, pd.Series]:
+    """(year, quarter) of each row by its own date; rows without a plausible date get the file's main quarter.
 
     Rows go to the quarter their date falls in, so an extract spanning quarters (an incremental
-    database pull, a late entry) updates each quarter it touches.
+    database pull, a late entry) updates each quarter it touches. A date after the day the file
+    arrived is a typo (2062 for 2026), not a future quarter: such a row stays with the file's main
+    quarter, where the suite flags it.
     """
     dates = parsed.frame[PERIOD_DATE[dataset]]
     year, quarter = dates.dt.year, dates.dt.quarter
-    known = dates.notna()
+    known = dates.notna() & (dates <= pd.Timestamp(delivered_on))
     if known.any():
         main = pd.DataFrame({"year": year[known], "quarter": quarter[known]}).value_counts().index[0]
         year, quarter = year.where(known, main[0]), quarter.where(known, main[1])

@@ -69,17 +69,24 @@ def _message(
     return row_number, cells[0][0], cells[0][1], f"{place}, {quoted}: {problem}"
 
 
+def suite_parameters(unit: Unit, quarter: Quarter, delivered_on: dt.date) -> dict[str, object]:
+    """Values for the suites' $PARAMETER placeholders when validating one unit's quarter."""
+    return {
+        "period_start": pd.Timestamp(quarter.first_day),
+        "period_end": pd.Timestamp(quarter.last_day),
+        "late_date_limit": pd.Timestamp(quarter.last_day + dt.timedelta(days=get_settings().date_tolerance_days)),
+        "delivered_on": pd.Timestamp(delivered_on),
+        "service_codes": [service.code for service in unit.services],
+        "unit_codes": registry().unit_codes,
+    }
+
+
 def _find_issues(
     dataset: str, frame: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit, quarter: Quarter
 ) -> tuple[pd.DataFrame, list[ExpectationOutcome]]:
     """Row issues of the combined frame (positions into it), and the suite's outcomes."""
     content_columns = [column for column in frame.columns if column not in ("source_row", "source_file")]
-    parameters = {
-        "period_start": pd.Timestamp(quarter.first_day),
-        "period_end": pd.Timestamp(quarter.last_day),
-        "service_codes": [service.code for service in unit.services],
-        "unit_codes": registry().unit_codes,
-    }
+    parameters = suite_parameters(unit, quarter, max(piece.file.delivered_on for piece in slices))
     duplicates = row_issues.duplicate_issues(frame, content_columns)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
     distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
@@ -32,7 +33,7 @@ from sqlalchemy import (
     update,
 )
 
-from pipelines.settings import get_settings
+from pipelines.settings import TIMEZONE, get_settings
 
 metadata = MetaData()
 
@@ -89,6 +90,13 @@ class ReceivedFile:
     raw_path: str
     status: str
     message: str
+    received_at: datetime
+
+    @property
+    def delivered_on(self) -> date:
+        """The day (Jakarta time) the file arrived: no row of it can describe a later day."""
+        moment = self.received_at if self.received_at.tzinfo else self.received_at.replace(tzinfo=UTC)
+        return moment.astimezone(ZoneInfo(TIMEZONE)).date()
 
 
 def catalog_url() -> str:
@@ -133,6 +141,7 @@ def _row(row) -> ReceivedFile:
         row.raw_path,
         row.status,
         row.message,
+        row.received_at,
     )
 
 
