@@ -6,11 +6,13 @@ import json
 import pyarrow as pa
 import pytest
 
+from pipelines.ingest import ingest_unit
 from pipelines.periods import Quarter
 from pipelines.publish.release import NOT_REPORTED, publish_release
 from pipelines.storage import DataRoot
 from pipelines.warehouse.partitions import replace_partition
 from pipelines.warehouse.schemas import UNIT_QUARTER_INDICATORS
+from tests.test_ingest import DIRTY_ROWS, FILLER_ROWS, GOOD_ROWS, HEADER, drop
 
 
 def put_indicators(root: DataRoot, quarter: Quarter, unit: str, values: list[tuple]) -> None:
@@ -87,3 +89,24 @@ def test_changed_figures_become_the_next_version_and_v1_stays(indicators, quarte
     assert (release.version, release.created) == (2, True)
     assert indicators.read_bytes("releases", quarter.label, "v1", f"indikator_monev_{quarter.label}.csv") == v1
     assert any(row["nilai"] == "90" for row in release_csv(indicators, quarter, 2))
+
+
+def test_release_carries_a_data_quality_annex_per_unit_and_dataset(data_root, quarter):
+
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + DIRTY_ROWS + FILLER_ROWS) + "\n")
+    ingest_unit("BID-PPKK")
+    publish_release(quarter)
+    data = data_root.read_bytes("releases", quarter.label, "v1", f"kualitas_data_{quarter.label}.csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert len(rows) == 7 * 4
+    ppkk = next(row for row in rows if row["kode_unit"] == "BID-PPKK" and row["data"] == "log layanan")
+    assert ppkk["status"] == "ada masalah"
+    checked, accepted, set_aside = (
+        int(ppkk[key]) for key in ("baris_diperiksa", "baris_diterima", "baris_dikarantina")
+    )
+    assert (accepted, set_aside) == (len(GOOD_ROWS + FILLER_ROWS), 5)
+    assert checked == accepted + set_aside
+    assert int(ppkk["aturan_terpenuhi"]) < int(ppkk["aturan_diperiksa"])
+    assert {row["status"] for row in rows if row["kode_unit"] == "UPT-BLK-MDN"} == {"belum lapor"}
+    package = json.loads(data_root.read_bytes("releases", quarter.label, "v1", "datapackage.json"))
+    assert [resource["name"] for resource in package["resources"]] == ["indikator-monev", "kualitas-data"]

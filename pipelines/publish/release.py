@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from pipelines.indicators.catalog import INDICATORS
 from pipelines.periods import Quarter
+from pipelines.publish.quality_annex import ANNEX_COLUMNS, ANNEX_FIELD_TYPES, quality_annex_rows
 from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
@@ -99,9 +100,9 @@ def _safe_cell(value: object) -> object:
     return value
 
 
-def csv_bytes(rows: list[dict]) -> bytes:
+def csv_bytes(rows: list[dict], columns: tuple[str, ...] = CSV_COLUMNS) -> bytes:
     sink = io.StringIO()
-    writer = csv.DictWriter(sink, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(sink, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: _safe_cell(value) for key, value in row.items()})
@@ -112,9 +113,27 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Table:
+    """One CSV resource of the release."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    field_types: dict[str, str]
+
+    def file_name(self, quarter: Quarter) -> str:
+        return f"{self.name.replace('-', '_')}_{quarter.label}.csv"
+
+
+TABLES = (
+    Table("indikator-monev", "Indikator monev per unit", CSV_COLUMNS, CSV_FIELD_TYPES),
+    Table("kualitas-data", "Lampiran kualitas data: hasil validasi per unit", ANNEX_COLUMNS, ANNEX_FIELD_TYPES),
+)
+
+
 def datapackage(reg: Registry, quarter: Quarter, version: int, files: dict[str, bytes], settings_used: dict) -> dict:
     """Frictionless Data Package (v2) descriptor: schemas, sizes and hashes of every resource."""
-    indicator_file = f"indikator_monev_{quarter.label}.csv"
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": f"monev-zi-{reg.province.name.lower().replace(' ', '-')}-{quarter.label.lower()}",
@@ -126,18 +145,20 @@ def datapackage(reg: Registry, quarter: Quarter, version: int, files: dict[str, 
         "monev": {"quarter": str(quarter), "settings": settings_used},
         "resources": [
             {
-                "name": "indikator-monev",
-                "path": indicator_file,
+                "name": table.name,
+                "title": table.title,
+                "path": table.file_name(quarter),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": len(files[indicator_file]),
-                "hash": f"sha256:{_sha256(files[indicator_file])}",
+                "bytes": len(files[table.file_name(quarter)]),
+                "hash": f"sha256:{_sha256(files[table.file_name(quarter)])}",
                 "schema": {
-                    "fields": [{"name": name, "type": CSV_FIELD_TYPES.get(name, "string")} for name in CSV_COLUMNS],
+                    "fields": [{"name": name, "type": table.field_types.get(name, "string")} for name in table.columns],
                     "missingValues": [""],
                 },
             }
+            for table in TABLES
         ],
     }
 
@@ -159,10 +180,13 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None) -> Release:
     reg = registry()
     settings = get_settings()
     indicators = read_quarter(root, "warehouse", "unit_quarter_indicators", quarter, UNIT_QUARTER_INDICATORS)
-    indicator_file = f"indikator_monev_{quarter.label}.csv"
-    files = {indicator_file: csv_bytes(indicator_rows(reg, quarter, indicators))}
+    indicator_table, annex_table = TABLES
+    files = {
+        indicator_table.file_name(quarter): csv_bytes(indicator_rows(reg, quarter, indicators)),
+        annex_table.file_name(quarter): csv_bytes(quality_annex_rows(reg, quarter, root), ANNEX_COLUMNS),
+    }
     settings_used = {"ikm_weight_mode": settings.ikm_weight_mode}
-    fingerprint = _sha256(files[indicator_file] + json.dumps(settings_used, sort_keys=True).encode())
+    fingerprint = _sha256(b"".join(files.values()) + json.dumps(settings_used, sort_keys=True).encode())
 
     latest = _latest_version(root, quarter)
     if latest and _fingerprint_of(root, quarter, latest) == fingerprint:
