@@ -13,6 +13,7 @@ import argparse
 import ctypes
 import datetime as dt
 import gc
+import os
 import threading
 import time
 
@@ -104,7 +105,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     args = parser.parse_args()
     parameters = suite_parameters(registry().unit("UPT-P2TK"), QUARTER, QUARTER.last_day + dt.timedelta(days=5))
-    validate_frame("service_log", canonical_frame(1_000), parameters)  # warm GX up once
+    # Warm up once, as a long-running worker would be: GX in this process and in the pool's workers.
+    validate_frame("service_log", canonical_frame(1_000), parameters)
+    chunk_rows = os.environ.get("MONEV_VALIDATION_CHUNK_ROWS")
+    os.environ["MONEV_VALIDATION_CHUNK_ROWS"] = "500"
+    validate_in_chunks("service_log", canonical_frame(4_000), parameters)
+    os.environ.pop("MONEV_VALIDATION_CHUNK_ROWS")
+    if chunk_rows:
+        os.environ["MONEV_VALIDATION_CHUNK_ROWS"] = chunk_rows
     print(f"{'rows':>12}  {'seconds':>8}  {'rows/s':>12}  {'added MB':>9}  unexpected")
     for rows in args.rows:
         frame = canonical_frame(rows)

@@ -32,7 +32,8 @@ def chain(tmp_path_factory):
     """Sample exports → monev_ingest → monev_indicators → monev_publish, in a fresh Airflow home."""
     home = tmp_path_factory.mktemp("airflow_home")
     root_path = tmp_path_factory.mktemp("data")
-    env = airflow_env(home, root_path)
+    # Small chunks, so the loads validate in forked workers inside Airflow's task processes too.
+    env = {**airflow_env(home, root_path), "MONEV_VALIDATION_CHUNK_ROWS": "150", "MONEV_VALIDATION_WORKERS": "2"}
     migrate(env)
     root = DataRoot(str(root_path))
     write_samples(Q3, rows=2_100, root=root)
@@ -49,6 +50,14 @@ def test_every_unit_has_warehouse_partitions_for_both_fact_tables(chain):
         assert partition_rows(root, "warehouse", "service_log", unit) > 100
         assert partition_rows(root, "warehouse", "skm_response", unit) > 0
         assert partition_rows(root, "warehouse", "unit_quarter_indicators", unit) == 4
+
+
+def test_loads_validated_in_chunks_and_the_run_built_data_docs(chain):
+    _, root, logs = chain
+    assert "chunks on 2 workers" in logs["ingest"]
+    index = root.read_bytes("quality", "data_docs", "index.html").decode()
+    for unit in registry().unit_codes:
+        assert f'href="validations/service_log/{unit}_2026-Q3/' in index
 
 
 def test_quarantine_holds_the_sample_dirt_with_readable_messages(chain):
