@@ -9,6 +9,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.indicators.catalog import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples import write_samples
@@ -49,7 +50,7 @@ def test_every_unit_has_warehouse_partitions_for_both_fact_tables(chain):
     for unit in registry().unit_codes:
         assert partition_rows(root, "warehouse", "service_log", unit) > 100
         assert partition_rows(root, "warehouse", "skm_response", unit) > 0
-        assert partition_rows(root, "warehouse", "unit_quarter_indicators", unit) == 4
+        assert partition_rows(root, "warehouse", "unit_quarter_indicators", unit) == len(INDICATORS)
 
 
 def test_loads_validated_in_chunks_and_the_run_built_data_docs(chain):
@@ -84,7 +85,7 @@ def test_publish_run_on_10_october_releases_2026_q3(chain):
             io.StringIO(root.read_bytes("releases", "2026-Q3", "v1", "indikator_monev_2026-Q3.csv").decode())
         )
     )
-    assert len(rows) == 7 * 4
+    assert len(rows) == 7 * len(INDICATORS)
     assert all(row["nilai"] for row in rows)
     assert "Returned value was: 2026Q3" in logs["publish"]
 

@@ -1,8 +1,11 @@
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.indicators.service import on_time_rate
+from pipelines.indicators.service import backlog_overdue, on_time_rate, online_share, processing_days_percentile
+from pipelines.indicators.tariff import free_service_charged_count, overcharged_count, tariff_compliance_rate
 from pipelines.indicators.unit_quarter import unit_indicators
 from pipelines.indicators.workdays import holiday_calendar, working_days_between
 
@@ -47,4 +50,54 @@ def test_on_time_rate_counts_completed_services_within_their_limit():
 
 def test_a_unit_without_data_gets_no_values_rather_than_zeros():
     empty = service_log([])
-    assert unit_indicators(empty, pd.DataFrame(), holiday_calendar(2026), "exact") == []
+    assert unit_indicators(empty, pd.DataFrame(), dt.date(2026, 9, 30), holiday_calendar(2026), "exact") == []
+
+
+def test_processing_days_percentiles_interpolate_between_ranks():
+    # Working days 0, 1, 2, 3 (14 Aug 2026 is a Friday; 17 Aug is Independence Day).
+    log = service_log(
+        [
+            ("2026-08-14", "2026-08-14", "selesai", 5),
+            ("2026-08-14", "2026-08-18", "selesai", 5),
+            ("2026-08-14", "2026-08-19", "selesai", 5),
+            ("2026-08-14", "2026-08-20", "selesai", 5),
+            ("2026-08-14", None, "proses", 5),
+        ]
+    )
+    holidays = holiday_calendar(2026)
+    assert processing_days_percentile(log, holidays, 50) == (1.5, 4)
+    assert processing_days_percentile(log, holidays, 90) == (pytest.approx(2.7), 4)
+
+
+def test_backlog_counts_services_open_at_quarter_end_past_their_limit():
+    log = service_log(
+        [
+            ("2026-09-01", None, "proses", 14),  # 21 working days open by 30 Sep: overdue
+            ("2026-09-25", None, "proses", 14),  # 3 working days: within the limit
+            ("2026-09-01", "2026-10-05", "selesai", 14),  # finished after the quarter: open on 30 Sep, overdue
+            ("2026-09-01", "2026-09-10", "selesai", 14),  # finished inside the quarter: not open
+            ("2026-09-01", None, "ditolak", 1),  # refused: not open
+        ]
+    )
+    assert backlog_overdue(log, dt.date(2026, 9, 30), holiday_calendar(2026)) == (2, 3)
+
+
+def test_online_share_among_known_channels():
+    log = pd.DataFrame({"channel": ["online", "offline", "online", None]})
+    share, known = online_share(log)
+    assert (share, known) == (pytest.approx(200 / 3), 3)
+
+
+def fees(rows):
+    return pd.DataFrame(rows, columns=["fee_paid", "official_tariff"], dtype="Int64")
+
+
+def test_tariff_integrity_flags_overcharges_and_fees_for_free_services():
+    log = fees([(0, 0), (55000, 55000), (75000, 55000), (10000, 0), (None, 0), (50000, 55000)])
+    assert tariff_compliance_rate(log) == (40.0, 5)
+    assert overcharged_count(log) == (2, 5)
+    assert free_service_charged_count(log) == (1, 2)
+
+
+def test_tariff_indicators_without_recorded_fees_are_not_zero():
+    assert tariff_compliance_rate(fees([(None, 0)])) == (None, 0)

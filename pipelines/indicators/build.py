@@ -31,6 +31,7 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
         values = unit_indicators(
             service_log[service_log["unit_code"] == unit_code],
             skm_response[skm_response["unit_code"] == unit_code],
+            quarter.last_day,
             holidays,
             settings.ikm_weight_mode,
         )

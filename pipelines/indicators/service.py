@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -29,3 +31,37 @@ def on_time_rate(service_log: pd.DataFrame, holidays: np.ndarray) -> tuple[float
     days = processing_days(service_log.loc[done], holidays)
     within = days <= service_log.loc[done, "sla_days"].to_numpy(dtype="int64")
     return float(within.mean() * 100), judged
+
+
+def services_open_at(service_log: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Still in progress at the end of `day`: status "proses", or completed only after it."""
+    after = service_log["completed_date"] > pd.Timestamp(day)
+    return (service_log["status"] == "proses") | ((service_log["status"] == "selesai") & after.fillna(False))
+
+
+def backlog_overdue(service_log: pd.DataFrame, quarter_end: dt.date, holidays: np.ndarray) -> tuple[int, int]:
+    """Services open at quarter end that had already used more working days than their limit, and how many were open."""
+    open_rows = service_log.loc[services_open_at(service_log, quarter_end).to_numpy()]
+    if not len(open_rows):
+        return 0, 0
+    received = open_rows["received_date"].to_numpy(dtype="datetime64[D]")
+    elapsed = working_days_between(received, np.full(len(received), np.datetime64(quarter_end, "D")), holidays)
+    return int((elapsed > open_rows["sla_days"].to_numpy(dtype="int64")).sum()), len(open_rows)
+
+
+def processing_days_percentile(
+    service_log: pd.DataFrame, holidays: np.ndarray, percent: float
+) -> tuple[float | None, int]:
+    """Percentile (linear interpolation between ranks) of working days taken by completed services."""
+    done = completed(service_log).to_numpy()
+    if not done.any():
+        return None, 0
+    return float(np.percentile(processing_days(service_log.loc[done], holidays), percent)), int(done.sum())
+
+
+def online_share(service_log: pd.DataFrame) -> tuple[float | None, int]:
+    """Percent of services requested online, among those whose channel is known."""
+    known = service_log["channel"].dropna()
+    if not len(known):
+        return None, 0
+    return float((known == "online").mean() * 100), len(known)

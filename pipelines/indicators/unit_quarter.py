@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from pipelines.indicators import service, skm
+from pipelines.indicators import service, skm, tariff
 from pipelines.warehouse.schemas import SKM_ELEMENTS
 
 
@@ -19,16 +20,34 @@ class IndicatorValue:
     n: int | None
 
 
+def _service_values(service_log: pd.DataFrame, quarter_end: dt.date, holidays: np.ndarray) -> list[IndicatorValue]:
+    done = int(service.completed(service_log).sum())
+    measured = [
+        ("services_received", (float(len(service_log)), len(service_log))),
+        ("services_completed", (float(done), len(service_log))),
+        ("on_time_rate", service.on_time_rate(service_log, holidays)),
+        ("processing_days_p50", service.processing_days_percentile(service_log, holidays, 50)),
+        ("processing_days_p90", service.processing_days_percentile(service_log, holidays, 90)),
+        ("backlog_overdue", service.backlog_overdue(service_log, quarter_end, holidays)),
+        ("online_share", service.online_share(service_log)),
+        ("tariff_compliance_rate", tariff.tariff_compliance_rate(service_log)),
+        ("overcharged_count", tariff.overcharged_count(service_log)),
+        ("free_service_charged_count", tariff.free_service_charged_count(service_log)),
+    ]
+    return [IndicatorValue(code, None if value is None else float(value), None, n) for code, (value, n) in measured]
+
+
 def unit_indicators(
-    service_log: pd.DataFrame, skm_response: pd.DataFrame, holidays: np.ndarray, weight_mode: str
+    service_log: pd.DataFrame,
+    skm_response: pd.DataFrame,
+    quarter_end: dt.date,
+    holidays: np.ndarray,
+    weight_mode: str,
 ) -> list[IndicatorValue]:
     """Indicators from one unit's validated rows; an empty dataset yields no value, never a zero."""
     values: list[IndicatorValue] = []
     if len(service_log):
-        done = int(service.completed(service_log).sum())
-        values.append(IndicatorValue("services_completed", float(done), None, len(service_log)))
-        rate, judged = service.on_time_rate(service_log, holidays)
-        values.append(IndicatorValue("on_time_rate", rate, None, judged))
+        values += _service_values(service_log, quarter_end, holidays)
     if len(skm_response):
         respondents = len(skm_response)
         totals = [int(skm_response[element].sum()) for element in SKM_ELEMENTS]
