@@ -13,6 +13,7 @@ from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
+from pipelines.warehouse.dimensions import write_dimensions
 from pipelines.warehouse.partitions import read_quarter, replace_partition
 from pipelines.warehouse.schemas import SERVICE_LOG, SKM_RESPONSE, UNIT_QUARTER_INDICATORS
 
@@ -26,6 +27,7 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
     service_log = read_quarter(root, "warehouse", "service_log", quarter, SERVICE_LOG).to_pandas(date_as_object=False)
     skm_response = read_quarter(root, "warehouse", "skm_response", quarter, SKM_RESPONSE).to_pandas()
     holidays = holiday_calendar(quarter.year)
+    write_dimensions(root, registry())
     counts: dict[str, int] = {}
     for unit_code in registry().unit_codes:
         values = unit_indicators(

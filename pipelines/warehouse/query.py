@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.schemas import QUARANTINE, QUARANTINE_TABLE, TABLES
+from pipelines.warehouse.schemas import DIMENSIONS, QUARANTINE, QUARANTINE_TABLE, TABLES
 
 PARTITION_SCHEMA = pa.schema([("year", pa.int32()), ("quarter", pa.int32()), ("unit_code", pa.string())])
 ZONE_TABLES = {
@@ -37,6 +38,10 @@ def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:
         connection.register(f"_{name}_files", _dataset(root, zone, table, schema))
         columns = ", ".join(f'"{column}"' for column in (*PARTITION_SCHEMA.names, *schema.names))
         connection.execute(f'CREATE VIEW "{name}" AS SELECT {columns} FROM "_{name}_files"')
+    for name, schema in DIMENSIONS.items():
+        written = root.exists("warehouse", name)
+        connection.register(name, pq.read_table(root.path("warehouse", name), filesystem=root.fs, schema=schema)
+                            if written else schema.empty_table())  # fmt: skip
     connection.register("ingest_log", _ingest_log_table())
     return connection
 

@@ -110,6 +110,31 @@ UNIT_QUARTER_INDICATORS = pa.schema(
     ]
 )
 
+# Dimensions: whole tables (no partitions), rewritten from the registry by each indicator run.
+DIM_UNIT = pa.schema(
+    [
+        pa.field("unit_code", pa.string(), nullable=False),
+        pa.field("unit_name", pa.string(), nullable=False),
+        pa.field("agency_code", pa.string(), nullable=False),
+        pa.field("agency_name", pa.string(), nullable=False),
+        pa.field("zi_target", pa.string(), nullable=False),
+    ]
+)
+
+DIM_SERVICE = pa.schema(
+    [
+        pa.field("unit_code", pa.string(), nullable=False),
+        pa.field("service_code", pa.string(), nullable=False),
+        pa.field("service_name", pa.string(), nullable=False),
+        pa.field("valid_from", pa.date32(), nullable=False),
+        pa.field("valid_to", pa.date32()),  # last day the version applied; empty = still valid
+        pa.field("sla_days", pa.int32(), nullable=False),
+        pa.field("official_tariff", pa.int64(), nullable=False),
+    ]
+)
+
+DIMENSIONS = {"dim_unit": DIM_UNIT, "dim_service": DIM_SERVICE}
+
 FACT_TABLES = {
     "service_log": SERVICE_LOG,
     "skm_response": SKM_RESPONSE,
