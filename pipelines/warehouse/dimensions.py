@@ -7,14 +7,12 @@ can be judged against the version valid on its date (`valid_from <= received_dat
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines.registry import Registry
 from pipelines.storage import DataRoot
-from pipelines.warehouse.partitions import PART_FILE
+from pipelines.warehouse.partitions import replace_table
 from pipelines.warehouse.schemas import DIM_SERVICE, DIM_UNIT
 
 
@@ -48,5 +46,4 @@ def dim_service(reg: Registry) -> pa.Table:
 def write_dimensions(root: DataRoot, reg: Registry) -> None:
     """Replace both dimension tables whole, each swapped in atomically."""
     for name, table in (("dim_unit", dim_unit(reg)), ("dim_service", dim_service(reg))):
-        with root.replacing_dir("warehouse", name) as staging:
-            pq.write_table(table, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
+        replace_table(root, ("warehouse", name), table)

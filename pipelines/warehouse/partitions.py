@@ -30,6 +30,11 @@ def replace_partition(
     if rows is None or rows.num_rows == 0:
         root.delete_dir(*parts)
         return
+    replace_table(root, parts, rows)
+
+
+def replace_table(root: DataRoot, parts: tuple[str, ...], rows: pa.Table) -> None:
+    """Write `rows` as the folder's one Parquet file, swapped in whole."""
     with root.replacing_dir(*parts) as staging:
         pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
 
