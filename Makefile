@@ -20,12 +20,13 @@ export AIRFLOW__API__PORT := 8080
 export MONEV_DATA_ROOT ?= $(CURDIR)/data
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help setup demo test lint airflow clean
+.PHONY: help setup demo test lint airflow clean data-dictionary
 
 help:
 	@echo "make demo     sample exports -> the real DAGs (airflow dags test) for $(QUARTER) -> summary and release path"
 	@echo "make test     lint and the test suite (unit, DAG integrity, end-to-end through airflow dags test)"
 	@echo "make airflow  the Airflow UI on the same home (http://localhost:8080)"
+	@echo "make data-dictionary  regenerate docs/data_dictionary.md from the schemas and the indicator catalogue"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,9 @@ lint: $(STAMP)
 
 airflow: $(AIRFLOW_HOME)/airflow.db
 	$(BIN)/airflow standalone
+
+data-dictionary: $(STAMP)
+	$(BIN)/python scripts/data_dictionary.py
 
 clean:
 	rm -rf $(AIRFLOW_HOME) data

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-Dataset = Literal["service_log", "skm_response", "complaint_log", "zi_perception"]
+Dataset = Literal["service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke"]
 UNIT_CODE_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
 
 
@@ -55,6 +55,13 @@ class Service(_Strict):
     def standard_on(self, day: date) -> StandardVersion | None:
         valid = [version for version in self.standard if version.valid_from <= day]
         return valid[-1] if valid else None
+
+
+class ComplaintStandard(_Strict):
+    """Complaint handling limits from the unit's service standard (PermenPANRB 62/2018), in working days."""
+
+    respond_days: int = Field(default=5, ge=0)
+    resolve_days: int = Field(default=14, ge=0)
 
 
 class FilesSource(_Strict):
@@ -108,6 +115,7 @@ class Unit(_Strict):
     zi_target: Literal["WBK", "WBBM"]
     sources: tuple[Source, ...] = Field(min_length=1)
     services: tuple[Service, ...] = Field(min_length=1)
+    complaints: ComplaintStandard = ComplaintStandard()
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Unit:

@@ -12,7 +12,7 @@ import io
 import logging
 import zlib
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -399,6 +399,38 @@ def _perception_responses(unit: Unit, quarter: Quarter, rows: int, profile: Expo
     return pa.table(columns)
 
 
+LKE_AREAS = (
+    ("Manajemen Perubahan", 8.0),
+    ("Penataan Tatalaksana", 7.0),
+    ("Penataan Sistem Manajemen SDM", 10.0),
+    ("Penguatan Akuntabilitas Kinerja", 10.0),
+    ("Penguatan Pengawasan", 15.0),
+    ("Peningkatan Kualitas Pelayanan Publik", 10.0),
+)
+
+
+def _lke_worksheet(unit: Unit, quarter: Quarter) -> pa.Table:
+    """The unit's ZI self-assessment: points per area as the worksheet shows them, with decimal commas."""
+    rng = _rng(unit.code, quarter, "zi_lke")
+    shares = rng.uniform(0.62, 0.97, (len(LKE_AREAS), 2))
+    points = [(half * shares[i, 0], half * shares[i, 1]) for i, half in enumerate(w / 2 for _, w in LKE_AREAS)]
+    capaian = rng.uniform(2.6, 4.8)
+
+    def text(value: float) -> str:
+        return f"{value:.2f}".replace(".", ",")
+
+    assessed = (quarter.last_day - timedelta(days=int(rng.integers(3, 12)))).strftime("%d/%m/%Y")
+    return pa.table(
+        {
+            "No": [str(i) for i in range(1, len(LKE_AREAS) + 2)],
+            "Area": [name for name, _ in LKE_AREAS] + ["Capaian Kinerja"],
+            "Nilai Pemenuhan": [text(p) for p, _ in points] + [text(capaian)],
+            "Nilai Reform": [text(r) for _, r in points] + [""],
+            "Tanggal Penilaian": [assessed] * (len(LKE_AREAS) + 1),
+        }
+    )
+
+
 def _csv_bytes(table: pa.Table, profile: ExportProfile) -> bytes:
     sink = io.BytesIO()
     pacsv.write_csv(table, sink, pacsv.WriteOptions(delimiter=profile.delimiter, quoting_style="needed"))
@@ -456,7 +488,7 @@ def _write_exports(
 
 
 def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | None = None) -> dict[str, list[str]]:
-    """Write every unit's service log, SKM, complaint and ZI perception exports; `rows` service rows in all."""
+    """Write every unit's service log, SKM, complaint, ZI perception and LKE exports; `rows` service rows in all."""
     root = root or data_root()
     units = registry().units
     volumes = np.array([PROFILES.get(unit.code, DEFAULT_PROFILE).volume for unit in units])
@@ -467,7 +499,9 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
         if rows > XLSX_MAX_ROWS:  # benchmark scale: a sheet stops at 1,048,576 rows, so every export is CSV
             profile = replace(profile, file_format="csv")
         for stale in root.list_files("landing", unit.code):
-            if f"_{quarter}" in stale and stale.startswith(("layanan_", "skm_", "pengaduan_", "survei_persepsi_")):
+            if f"_{quarter}" in stale and stale.startswith(
+                ("layanan_", "skm_", "pengaduan_", "survei_persepsi_", "lke_")
+            ):
                 root.fs.delete_file(root.path("landing", unit.code, stale))
         service_log = _service_log(unit, quarter, int(unit_rows), profile)
         skm_rows = max(int(unit_rows * profile.skm_share), 8)
@@ -480,6 +514,7 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
             *_write_exports(root, unit, quarter, "skm", skm, profile, "REKAP SURVEI KEPUASAN MASYARAKAT"),
             *_write_exports(root, unit, quarter, "pengaduan", complaints, plain_csv, "REKAP PENGADUAN"),
             *_write_exports(root, unit, quarter, "survei_persepsi", perception, plain_csv, "SURVEI PERSEPSI ZI"),
+            *_write_exports(root, unit, quarter, "lke", _lke_worksheet(unit, quarter), plain_csv, "LKE ZI"),
         ]
         log.info("%s: %d service rows, %d survey responses", unit.code, service_log.num_rows, skm.num_rows)
     return written

@@ -27,6 +27,8 @@ class Settings:
     date_tolerance_days: int
     """How long after the quarter a completion or response date may fall (exports are made after quarter end)."""
     validation_workers: int
+    zi_scale_conversion: str
+    """How a 1..6 perception answer becomes the 0..4 IPAK/IPKP scale (see indicators/perception.py)."""
 
     @property
     def units_file(self) -> Path:
@@ -45,6 +47,9 @@ def get_settings() -> Settings:
     weight_mode = os.environ.get("MONEV_IKM_WEIGHT_MODE", "exact")
     if weight_mode not in ("exact", "0.111"):
         raise ValueError(f"MONEV_IKM_WEIGHT_MODE must be 'exact' or '0.111', not {weight_mode!r}")
+    conversion = os.environ.get("MONEV_ZI_SCALE_CONVERSION", "linear")
+    if conversion not in ("linear", "proportional"):
+        raise ValueError(f"MONEV_ZI_SCALE_CONVERSION must be 'linear' or 'proportional', not {conversion!r}")
     return Settings(
         data_root=_data_root_from_env(),
         config_dir=Path(os.environ.get("MONEV_CONFIG_DIR", REPO_ROOT / "config")),
@@ -56,4 +61,5 @@ def get_settings() -> Settings:
         validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "500000")),
         date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
+        zi_scale_conversion=conversion,
     )

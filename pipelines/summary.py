@@ -19,6 +19,8 @@ accepted AS (
         SELECT unit_code FROM complaint_log WHERE year = $year AND quarter = $quarter
         UNION ALL
         SELECT unit_code FROM zi_perception WHERE year = $year AND quarter = $quarter
+        UNION ALL
+        SELECT unit_code FROM zi_lke WHERE year = $year AND quarter = $quarter
     ) GROUP BY unit_code
 ),
 quarantined AS (

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines.indicators.service import backlog_overdue, on_time_rate, online_share, processing_days_percentile
 from pipelines.indicators.tariff import free_service_charged_count, overcharged_count, tariff_compliance_rate
-from pipelines.indicators.unit_quarter import unit_indicators
+from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
 from pipelines.indicators.workdays import holiday_calendar, working_days_between
 
 
@@ -50,7 +50,8 @@ def test_on_time_rate_counts_completed_services_within_their_limit():
 
 def test_a_unit_without_data_gets_no_values_rather_than_zeros():
     empty = service_log([])
-    assert unit_indicators(empty, pd.DataFrame(), dt.date(2026, 9, 30), holiday_calendar(2026), "exact") == []
+    facts = Facts(empty, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    assert unit_indicators(facts, Method(dt.date(2026, 9, 30), holiday_calendar(2026))) == []
 
 
 def test_processing_days_percentiles_interpolate_between_ranks():

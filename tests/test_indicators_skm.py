@@ -1,6 +1,11 @@
+import datetime as dt
+
+import pandas as pd
 import pytest
 
 from pipelines.indicators.skm import grade_of, ikm, krejcie_morgan
+from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
+from pipelines.indicators.workdays import holiday_calendar
 
 WORKED_TOTALS = [105, 101, 100, 116, 102, 105, 106, 105, 115]
 
@@ -40,3 +45,54 @@ def test_ikm_refuses_wrong_shapes():
         ikm([1, 2, 3], 1)
     with pytest.raises(ValueError, match="at least one respondent"):
         ikm(WORKED_TOTALS, 0)
+
+
+def skm_frame_with_totals(totals, respondents):
+    """Answers whose element sums are `totals`: each element's answers differ by at most one point."""
+    columns = {}
+    for number, total in enumerate(totals, start=1):
+        base, extra = divmod(total, respondents)
+        columns[f"u{number}"] = [base + 1] * extra + [base] * (respondents - extra)
+    return pd.DataFrame(columns)
+
+
+def served_log(completed: int) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "received_date": pd.to_datetime(["2026-08-03"] * completed),
+            "completed_date": pd.to_datetime(["2026-08-04"] * completed),
+            "status": "selesai",
+            "sla_days": 1,
+            "channel": "online",
+            "fee_paid": 0,
+            "official_tariff": 0,
+        }
+    )
+    return frame
+
+
+def skm_values(service_log: pd.DataFrame, skm_response: pd.DataFrame) -> dict:
+    facts = Facts(service_log, skm_response, pd.DataFrame(), pd.DataFrame())
+    values = unit_indicators(facts, Method(dt.date(2026, 9, 30), holiday_calendar(2026)))
+    return {value.indicator_code: value for value in values}
+
+
+def test_unit_skm_indicators_on_the_worked_example():
+    values = skm_values(served_log(100), skm_frame_with_totals(WORKED_TOTALS, 29))
+    assert values["ikm"].value == 91.48 and values["ikm"].category == "A"
+    assert [round(values[f"ikm_u{n}"].value, 4) for n in range(1, 10)] == [
+        round(total / 29, 4) for total in WORKED_TOTALS
+    ]
+    assert values["ikm_u3"].category == "terendah"  # 100 / 29 is the weakest element
+    assert values["ikm_u4"].category is None
+
+
+def test_sample_required_follows_krejcie_morgan_on_services_completed():
+    values = skm_values(served_log(100), skm_frame_with_totals(WORKED_TOTALS, 29))
+    assert (values["skm_sample_required"].value, values["skm_sample_required"].n) == (80, 100)
+    assert values["skm_sample_required"].category == "kurang"
+    assert values["ikm"].value == 91.48  # a small sample is flagged, never hidden
+
+    enough = skm_values(served_log(30), skm_frame_with_totals(WORKED_TOTALS, 29))
+    assert enough["skm_sample_required"].value == 28
+    assert enough["skm_sample_required"].category == "cukup"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from pipelines.parse.canonical import to_canonical
@@ -112,3 +113,21 @@ def test_perception_items_map_by_wording_without_confusing_procedure_items():
     )
     row = canonical("zi_perception", "UPT-P2TK", "survei_persepsi.csv", text.encode()).frame.iloc[0]
     assert (row["ipak_2"], row["ipkp_3"], row["ipkp_5"], row["ipak_4"]) == (6, 5, 4, 3)
+
+
+def test_lke_worksheet_areas_and_decimal_comma_scores():
+    text = (
+        "No;Area;Nilai Pemenuhan;Nilai Reform;Tanggal Penilaian\n"
+        "1;Manajemen Perubahan;3,50;3,25;20/09/2026\n"
+        "2;Penataan Sistem Manajemen SDM;4.5;4;20/09/2026\n"
+        "3;Capaian Kinerja;4,10;;20/09/2026\n"
+        "4;Area Lain;1,00;1,00;20/09/2026\n"
+        ";Jumlah;12,35;8,25;\n"
+    )
+    parsed = canonical("zi_lke", "UPT-P2TK", "lke_2026Q3.csv", text.encode())
+    frame = parsed.frame
+    assert frame["area"].tolist()[:3] == ["manajemen_perubahan", "penataan_sdm", "capaian_kinerja"]
+    assert frame["pemenuhan"].tolist()[:3] == [3.5, 4.5, 4.1]
+    assert frame["reform"].iloc[0] == 3.25 and pd.isna(frame["reform"].iloc[2])
+    assert len(frame) == 4  # the "Jumlah" footer is not an area
+    assert parsed.parse_issues[["position", "column", "rule"]].values.tolist() == [[3, "area", "unknown_value"]]

@@ -11,7 +11,7 @@ from pipelines.periods import Quarter
 from pipelines.publish.release import NOT_REPORTED, publish_release
 from pipelines.storage import DataRoot
 from pipelines.warehouse.partitions import replace_partition
-from pipelines.warehouse.schemas import UNIT_QUARTER_INDICATORS
+from pipelines.warehouse.schemas import FACT_TABLES, UNIT_QUARTER_INDICATORS
 from tests.test_ingest import DIRTY_ROWS, FILLER_ROWS, GOOD_ROWS, HEADER, drop
 
 
@@ -61,7 +61,11 @@ def test_datapackage_lists_sizes_and_hashes_that_verify(indicators, quarter):
     release = publish_release(quarter)
     package = json.loads(indicators.read_bytes("releases", quarter.label, "v1", "datapackage.json"))
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
-    assert package["monev"]["settings"] == {"ikm_weight_mode": "exact"}
+    assert package["monev"]["settings"] == {
+        "ikm_weight_mode": "exact",
+        "zi_scale_conversion": "linear",
+        "date_tolerance_days": 31,
+    }
     for resource in package["resources"]:
         data = indicators.read_bytes("releases", quarter.label, "v1", resource["path"])
         assert resource["bytes"] == len(data)
@@ -98,7 +102,7 @@ def test_release_carries_a_data_quality_annex_per_unit_and_dataset(data_root, qu
     publish_release(quarter)
     data = data_root.read_bytes("releases", quarter.label, "v1", f"kualitas_data_{quarter.label}.csv")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    assert len(rows) == 7 * 4
+    assert len(rows) == 7 * len(FACT_TABLES)
     ppkk = next(row for row in rows if row["kode_unit"] == "BID-PPKK" and row["data"] == "log layanan")
     assert ppkk["status"] == "ada masalah"
     checked, accepted, set_aside = (
@@ -109,4 +113,9 @@ def test_release_carries_a_data_quality_annex_per_unit_and_dataset(data_root, qu
     assert int(ppkk["aturan_terpenuhi"]) < int(ppkk["aturan_diperiksa"])
     assert {row["status"] for row in rows if row["kode_unit"] == "UPT-BLK-MDN"} == {"belum lapor"}
     package = json.loads(data_root.read_bytes("releases", quarter.label, "v1", "datapackage.json"))
-    assert [resource["name"] for resource in package["resources"]] == ["indikator-monev", "kualitas-data"]
+    assert [resource["name"] for resource in package["resources"]] == [
+        "indikator-monev",
+        "kualitas-data",
+        "kamus-data",
+        "kamus-data-lengkap",
+    ]

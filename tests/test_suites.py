@@ -154,3 +154,29 @@ def test_perception_answers_run_from_1_to_6():
         }
     )
     assert failures("zi_perception", frame) == {("expect_column_values_to_be_in_set", "ipak_4"): [1]}
+
+
+def lke(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "unit_code": ["UPT-P2TK"] * 3,
+            "area": ["manajemen_perubahan", "penguatan_pengawasan", "capaian_kinerja"],
+            "assessed_date": dates("2026-09-20", "2026-09-20", "2026-09-20"),
+            "pemenuhan": [3.5, 7.0, 4.2],
+            "reform": [3.0, 6.5, None],
+        }
+    )
+    return frame.assign(**changes)
+
+
+def test_lke_worksheet_passes_when_every_score_is_within_its_areas_points():
+    assert failures("zi_lke", lke()) == {}
+
+
+def test_lke_score_above_its_areas_half_weight_is_caught_per_area():
+    # 4.5 is over Manajemen Perubahan's 4 pemenuhan points, though it would be fine for Penguatan Pengawasan (7.5).
+    found = failures("zi_lke", lke(pemenuhan=[4.5, 7.5, 4.2], reform=[3.0, 6.5, 1.0]))
+    assert found == {
+        ("expect_column_values_to_be_between", "pemenuhan"): [0],
+        ("expect_column_values_to_be_null", "reform"): [2],
+    }

@@ -1,4 +1,8 @@
-"""Indicator stage: validated warehouse facts of a quarter → `unit_quarter_indicators` partitions."""
+"""Indicator stage: validated warehouse facts of a quarter → unit indicators and agency/province roll-ups.
+
+The previous quarter's values give each indicator its change; the next quarter, when already
+built, gets its change refreshed, so rebuilding an old quarter never leaves a stale difference behind.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +11,138 @@ import logging
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.indicators.unit_quarter import unit_indicators
+from pipelines.indicators.change import with_change
+from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, unit_indicators
 from pipelines.indicators.workdays import holiday_calendar
 from pipelines.periods import Quarter
-from pipelines.registry import registry
+from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.dimensions import write_dimensions
-from pipelines.warehouse.partitions import read_quarter, replace_partition
-from pipelines.warehouse.schemas import SERVICE_LOG, SKM_RESPONSE, UNIT_QUARTER_INDICATORS
+from pipelines.warehouse.partitions import read_quarter, read_quarter_table, replace_partition, replace_quarter_table
+from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, UNIT_QUARTER_INDICATORS
 
 log = logging.getLogger(__name__)
 
 
+class FactFrames:
+    """One quarter's validated rows of every dataset, split by unit once (10M service rows are not re-filtered)."""
+
+    def __init__(self, root: DataRoot, quarter: Quarter, reg: Registry) -> None:
+        self.empty: dict[str, pd.DataFrame] = {}
+        self.by_unit: dict[str, dict[str, pd.DataFrame]] = {}
+        for dataset, schema in FACT_TABLES.items():
+            frame = read_quarter(root, "warehouse", dataset, quarter, schema).to_pandas(date_as_object=False)
+            if dataset == "complaint_log":
+                frame = _with_complaint_limits(frame, reg)
+            self.empty[dataset] = frame.iloc[0:0]
+            self.by_unit[dataset] = dict(iter(frame.groupby("unit_code", sort=False)))
+
+    def facts(self, unit_codes: list[str], with_worksheet: bool) -> Facts:
+        def pooled(dataset: str) -> pd.DataFrame:
+            parts = [self.by_unit[dataset][code] for code in unit_codes if code in self.by_unit[dataset]]
+            return pd.concat(parts, ignore_index=True) if parts else self.empty[dataset]
+
+        return Facts(
+            service_log=pooled("service_log"),
+            skm_response=pooled("skm_response"),
+            complaint_log=pooled("complaint_log"),
+            zi_perception=pooled("zi_perception"),
+            zi_lke=pooled("zi_lke") if with_worksheet else None,
+        )
+
+
+def _with_complaint_limits(complaint_log: pd.DataFrame, reg: Registry) -> pd.DataFrame:
+    """Each complaint is judged by its own unit's limits, also when pooled into a roll-up."""
+    units = complaint_log["unit_code"]
+    respond = {unit.code: unit.complaints.respond_days for unit in reg.units}
+    resolve = {unit.code: unit.complaints.resolve_days for unit in reg.units}
+    return complaint_log.assign(respond_days=units.map(respond), resolve_days=units.map(resolve))
+
+
+def _frame(values: list[IndicatorValue], **keys: str) -> pd.DataFrame:
+    frame = pd.DataFrame([vars(value) for value in values], columns=["indicator_code", "value", "category", "n"])
+    return frame.assign(**keys)
+
+
+def _unit_values(frames: FactFrames, reg: Registry, method: Method) -> pd.DataFrame:
+    parts = []
+    for unit in reg.units:
+        values = unit_indicators(frames.facts([unit.code], with_worksheet=True), method)
+        if not values:
+            log.warning("%s: no validated data, reported as not reported", unit.code)
+        parts.append(_frame(values, unit_code=unit.code))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rollup_values(frames: FactFrames, reg: Registry, method: Method) -> pd.DataFrame:
+    """Agency and province figures from the pooled rows of their units."""
+    groups = [
+        ("agency", agency.code, [u.code for u in reg.units if u.agency == agency.code]) for agency in reg.agencies
+    ]
+    groups.append(("province", reg.province.code, reg.unit_codes))
+    parts = [
+        _frame(unit_indicators(frames.facts(codes, with_worksheet=False), method), level=level, area_code=code)
+        for level, code, codes in groups
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _write_units(root: DataRoot, quarter: Quarter, reg: Registry, values: pd.DataFrame) -> dict[str, int]:
+    counts = {}
+    for unit_code in reg.unit_codes:
+        rows = values.loc[values["unit_code"] == unit_code, UNIT_QUARTER_INDICATORS.names]
+        table = pa.Table.from_pandas(rows, schema=UNIT_QUARTER_INDICATORS, preserve_index=False)
+        replace_partition(root, "warehouse", "unit_quarter_indicators", quarter, unit_code, table)
+        counts[unit_code] = table.num_rows
+    return counts
+
+
+def _previous_units(root: DataRoot, quarter: Quarter) -> pd.DataFrame:
+    return read_quarter(root, "warehouse", "unit_quarter_indicators", quarter, UNIT_QUARTER_INDICATORS).to_pandas()
+
+
+def _previous_rollups(root: DataRoot, quarter: Quarter) -> pd.DataFrame:
+    return read_quarter_table(root, "rollup_quarter_indicators", quarter, ROLLUP_QUARTER_INDICATORS).to_pandas()
+
+
+def _write_rollups(root: DataRoot, quarter: Quarter, values: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(values[ROLLUP_QUARTER_INDICATORS.names], schema=ROLLUP_QUARTER_INDICATORS,
+                                 preserve_index=False)  # fmt: skip
+    replace_quarter_table(root, "rollup_quarter_indicators", quarter, table)
+
+
+ROLLUP_KEY = ("level", "area_code", "indicator_code")
+
+
+def _refresh_next_quarter(
+    root: DataRoot, quarter: Quarter, reg: Registry, units: pd.DataFrame, rollups: pd.DataFrame
+) -> None:
+    following = quarter.next()
+    later_units = _previous_units(root, following)
+    if len(later_units):
+        _write_units(root, following, reg, with_change(later_units, units))
+    later_rollups = _previous_rollups(root, following)
+    if len(later_rollups):
+        _write_rollups(root, following, with_change(later_rollups, rollups, ROLLUP_KEY))
+
+
 def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str, int]:
-    """Recompute every unit's indicators for `quarter`; returns how many values each unit got."""
+    """Recompute every unit's indicators and the roll-ups for `quarter`; returns how many values each unit got."""
     root = root or data_root()
     settings = get_settings()
-    service_log = read_quarter(root, "warehouse", "service_log", quarter, SERVICE_LOG).to_pandas(date_as_object=False)
-    skm_response = read_quarter(root, "warehouse", "skm_response", quarter, SKM_RESPONSE).to_pandas()
-    holidays = holiday_calendar(quarter.year)
-    write_dimensions(root, registry())
-    counts: dict[str, int] = {}
-    for unit_code in registry().unit_codes:
-        values = unit_indicators(
-            service_log[service_log["unit_code"] == unit_code],
-            skm_response[skm_response["unit_code"] == unit_code],
-            quarter.last_day,
-            holidays,
-            settings.ikm_weight_mode,
-        )
-        rows = pa.Table.from_pandas(
-            pd.DataFrame([vars(value) for value in values], columns=UNIT_QUARTER_INDICATORS.names),
-            schema=UNIT_QUARTER_INDICATORS,
-            preserve_index=False,
-        )
-        replace_partition(root, "warehouse", "unit_quarter_indicators", quarter, unit_code, rows)
-        counts[unit_code] = rows.num_rows
-        if not values:
-            log.warning("%s %s: no validated data, reported as not reported", unit_code, quarter)
+    reg = registry()
+    method = Method(
+        quarter_end=quarter.last_day,
+        holidays=holiday_calendar(quarter.year),
+        ikm_weight_mode=settings.ikm_weight_mode,
+        zi_scale_conversion=settings.zi_scale_conversion,
+    )
+    frames = FactFrames(root, quarter, reg)
+    write_dimensions(root, reg)
+    units = with_change(_unit_values(frames, reg, method), _previous_units(root, quarter.previous()))
+    rollups = with_change(_rollup_values(frames, reg, method), _previous_rollups(root, quarter.previous()), ROLLUP_KEY)
+    counts = _write_units(root, quarter, reg, units)
+    _write_rollups(root, quarter, rollups)
+    _refresh_next_quarter(root, quarter, reg, units, rollups)
     return counts

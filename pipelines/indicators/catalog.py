@@ -7,6 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SKM_ELEMENT_NAMES = (
+    "Persyaratan",
+    "Sistem, Mekanisme, dan Prosedur",
+    "Waktu Penyelesaian",
+    "Biaya/Tarif",
+    "Produk Spesifikasi Jenis Pelayanan",
+    "Kompetensi Pelaksana",
+    "Perilaku Pelaksana",
+    "Penanganan Pengaduan, Saran dan Masukan",
+    "Sarana dan Prasarana",
+)
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -117,6 +129,158 @@ INDICATORS = (
         "Nilai SKM terkonversi; kategori = mutu pelayanan A (Sangat Baik) s.d. D (Tidak Baik).",
         "25 × Σ (NRR unsur × 1/9), NRR = jumlah nilai unsur / jumlah responden",
         "PermenPANRB 14/2017",
+    ),
+    *(
+        Indicator(
+            f"ikm_u{number}",
+            f"Nilai rata-rata unsur U{number} {element}",
+            "nilai (1-4)",
+            f"Nilai rata-rata (NRR) jawaban responden SKM untuk unsur {element}; kategori 'terendah' menandai "
+            "unsur yang paling perlu diperbaiki.",
+            f"jumlah nilai unsur U{number} / jumlah responden",
+            "PermenPANRB 14/2017",
+        )
+        for number, element in enumerate(SKM_ELEMENT_NAMES, start=1)
+    ),
+    Indicator(
+        "skm_sample_required",
+        "Jumlah minimal responden SKM",
+        "responden",
+        "Sampel minimal menurut tabel Krejcie dan Morgan untuk jumlah layanan yang diselesaikan dalam triwulan; "
+        "kategori 'cukup' bila responden SKM mencapai jumlah ini, 'kurang' bila tidak (IKM tetap dilaporkan).",
+        "S = 3,841 × N × 0,25 / (0,0025 × (N − 1) + 3,841 × 0,25), dibulatkan; N = layanan selesai",
+        "PermenPANRB 14/2017",
+    ),
+    Indicator(
+        "complaints",
+        "Jumlah pengaduan",
+        "pengaduan",
+        "Pengaduan yang diterima dalam triwulan melalui semua kanal (SP4N-LAPOR!, WhatsApp, kotak saran, "
+        "surel, tatap muka).",
+        "count(pengaduan)",
+        "PermenPANRB 62/2018",
+    ),
+    Indicator(
+        "complaints_per_1000_services",
+        "Pengaduan per 1.000 layanan",
+        "pengaduan per 1.000 layanan",
+        "Jumlah pengaduan dibanding jumlah permohonan layanan, agar unit besar dan kecil dapat dibandingkan.",
+        "1000 × jumlah pengaduan / jumlah permohonan layanan",
+        "PermenPANRB 62/2018",
+    ),
+    Indicator(
+        "complaint_response_on_time_rate",
+        "Persentase pengaduan ditanggapi tepat waktu",
+        "persen",
+        "Bagian pengaduan yang ditanggapi dalam batas waktu standar unit (bawaan 5 hari kerja). Dinilai: "
+        "pengaduan yang sudah ditanggapi, dan yang belum ditanggapi padahal batas waktunya lewat pada akhir "
+        "triwulan.",
+        "100 × count(ditanggapi ≤ batas) / count(pengaduan yang dinilai)",
+        "PermenPANRB 62/2018",
+    ),
+    Indicator(
+        "complaint_resolved_rate",
+        "Persentase pengaduan tuntas tepat waktu",
+        "persen",
+        "Bagian pengaduan yang diselesaikan dalam batas waktu standar unit (bawaan 14 hari kerja). Dinilai: "
+        "pengaduan yang sudah selesai, dan yang belum selesai padahal batas waktunya lewat pada akhir triwulan.",
+        "100 × count(selesai ≤ batas) / count(pengaduan yang dinilai)",
+        "PermenPANRB 62/2018",
+    ),
+    Indicator(
+        "complaint_resolution_days_p50",
+        "Median lama penyelesaian pengaduan",
+        "hari kerja",
+        "Nilai tengah hari kerja dari pengaduan diterima sampai selesai, untuk pengaduan yang sudah selesai.",
+        "median hari kerja (tanggal selesai − tanggal pengaduan)",
+        "PermenPANRB 62/2018",
+    ),
+    Indicator(
+        "zi_respondents",
+        "Jumlah responden survei persepsi ZI",
+        "responden",
+        "Responden survei persepsi anti korupsi dan kualitas pelayanan; kategori menandai bila kurang dari "
+        "30 responden (batas minimal evaluasi ZI).",
+        "count(responden)",
+        "PermenPANRB 90/2021",
+    ),
+    Indicator(
+        "ipak",
+        "Indeks Persepsi Anti Korupsi (IPAK ZI)",
+        "indeks (0-4)",
+        "Persepsi pengguna layanan atas diskriminasi, pelayanan di luar prosedur, imbalan, pungutan liar dan "
+        "calo. Bukan IPAK terbitan BPS.",
+        "rata-rata dari rata-rata 5 butir (skala 1-6), dikonversi ke 0-4 (bawaan: (x − 1) / 5 × 4)",
+        "PermenPANRB 90/2021",
+    ),
+    Indicator(
+        "ipak_component",
+        "Nilai komponen IPAK (ZI)",
+        "poin (dari 17,5)",
+        "Sumbangan IPAK pada komponen hasil evaluasi ZI (Birokrasi Bersih dan Akuntabel).",
+        "IPAK / 4 × 17,5",
+        "PermenPANRB 90/2021",
+    ),
+    Indicator(
+        "ipkp",
+        "Indeks Persepsi Kualitas Pelayanan (IPKP)",
+        "indeks (0-4)",
+        "Persepsi pengguna layanan atas informasi, persyaratan, prosedur, waktu, tarif, sarana, "
+        "responsivitas petugas dan akses pengaduan.",
+        "rata-rata dari rata-rata 8 butir (skala 1-6), dikonversi ke 0-4 (bawaan: (x − 1) / 5 × 4)",
+        "PermenPANRB 90/2021",
+    ),
+    Indicator(
+        "ipkp_component",
+        "Nilai komponen IPKP",
+        "poin (dari 17,5)",
+        "Sumbangan IPKP pada komponen hasil evaluasi ZI (Pelayanan Publik Prima).",
+        "IPKP / 4 × 17,5",
+        "PermenPANRB 90/2021",
+    ),
+    Indicator(
+        "zi_pengungkit",
+        "Nilai komponen pengungkit ZI",
+        "poin (dari 60)",
+        "Jumlah nilai pemenuhan dan reform enam area pengungkit menurut lembar kerja evaluasi (LKE) unit.",
+        "Σ area (pemenuhan + reform)",
+        "PermenPANRB 90/2021 jo. 5/2024",
+    ),
+    Indicator(
+        "zi_hasil",
+        "Nilai komponen hasil ZI",
+        "poin (dari 40)",
+        "Komponen IPAK + capaian kinerja (LKE) + komponen IPKP.",
+        "IPAK/4 × 17,5 + capaian kinerja + IPKP/4 × 17,5",
+        "PermenPANRB 90/2021 jo. 5/2024",
+    ),
+    Indicator(
+        "zi_total",
+        "Nilai total evaluasi ZI",
+        "poin (dari 100)",
+        "Komponen pengungkit ditambah komponen hasil.",
+        "zi_pengungkit + zi_hasil",
+        "PermenPANRB 90/2021 jo. 5/2024",
+    ),
+    Indicator(
+        "wbk_ready",
+        "Kesiapan predikat Menuju WBK",
+        "1 = siap, 0 = belum",
+        "Apakah semua syarat nilai Menuju WBK terpenuhi; kategori menyebut syarat yang belum terpenuhi "
+        "beserta angkanya.",
+        "total ≥ 75; pengungkit ≥ 40; tiap area ≥ 60% bobot; bersih & akuntabel ≥ 18,25; komponen IPAK ≥ 15,75; "
+        "capaian kinerja ≥ 2,50; komponen IPKP ≥ 14,00",
+        "PermenPANRB 90/2021 jo. 5/2024",
+    ),
+    Indicator(
+        "wbbm_ready",
+        "Kesiapan predikat Menuju WBBM",
+        "1 = siap, 0 = belum",
+        "Apakah semua syarat nilai Menuju WBBM terpenuhi; kategori menyebut syarat yang belum terpenuhi "
+        "beserta angkanya.",
+        "total ≥ 85; pengungkit ≥ 48; tiap area ≥ 75% bobot; bersih & akuntabel ≥ 19,50; komponen IPAK ≥ 15,75; "
+        "capaian kinerja ≥ 3,75; komponen IPKP ≥ 15,75",
+        "PermenPANRB 90/2021 jo. 5/2024",
     ),
 )
 

@@ -1,4 +1,9 @@
-"""All indicators of one unit and quarter, in the long format analysts and releases share."""
+"""All indicators of one unit (or a pooled group of units) and quarter, in the long format releases share.
+
+Each dataset contributes only when it was delivered: a missing dataset yields no value, never a zero.
+Roll-ups run the same functions on the pooled rows of an agency or the province, so a rate is
+recomputed from its rows, not averaged from unit rates.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.indicators import service, skm, tariff
-from pipelines.warehouse.schemas import SKM_ELEMENTS
+from pipelines.indicators import complaints, service, skm, tariff, zi_readiness
+from pipelines.indicators.perception import MINIMUM_RESPONDENTS, PerceptionIndex, perception_index
+from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
 
 
 @dataclass(frozen=True)
@@ -20,38 +26,151 @@ class IndicatorValue:
     n: int | None
 
 
-def _service_values(service_log: pd.DataFrame, quarter_end: dt.date, holidays: np.ndarray) -> list[IndicatorValue]:
-    done = int(service.completed(service_log).sum())
+@dataclass(frozen=True)
+class Facts:
+    """Validated warehouse rows of one quarter; complaint rows carry their unit's limits (respond/resolve_days)."""
+
+    service_log: pd.DataFrame
+    skm_response: pd.DataFrame
+    complaint_log: pd.DataFrame
+    zi_perception: pd.DataFrame
+    zi_lke: pd.DataFrame | None = None
+    """The unit's self-assessment worksheet; None for roll-ups, where readiness has no meaning."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the figures are computed; recorded in every release."""
+
+    quarter_end: dt.date
+    holidays: np.ndarray
+    ikm_weight_mode: str = "exact"
+    zi_scale_conversion: str = "linear"
+
+
+def _value(code: str, value: float | None, n: int | None, category: str | None = None) -> IndicatorValue:
+    return IndicatorValue(code, None if value is None else float(value), category, n)
+
+
+def _service_values(service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
+    holidays, received = method.holidays, len(service_log)
     measured = [
-        ("services_received", (float(len(service_log)), len(service_log))),
-        ("services_completed", (float(done), len(service_log))),
+        ("services_received", (received, received)),
+        ("services_completed", (int(service.completed(service_log).sum()), received)),
         ("on_time_rate", service.on_time_rate(service_log, holidays)),
         ("processing_days_p50", service.processing_days_percentile(service_log, holidays, 50)),
         ("processing_days_p90", service.processing_days_percentile(service_log, holidays, 90)),
-        ("backlog_overdue", service.backlog_overdue(service_log, quarter_end, holidays)),
+        ("backlog_overdue", service.backlog_overdue(service_log, method.quarter_end, holidays)),
         ("online_share", service.online_share(service_log)),
         ("tariff_compliance_rate", tariff.tariff_compliance_rate(service_log)),
         ("overcharged_count", tariff.overcharged_count(service_log)),
         ("free_service_charged_count", tariff.free_service_charged_count(service_log)),
     ]
-    return [IndicatorValue(code, None if value is None else float(value), None, n) for code, (value, n) in measured]
+    return [_value(code, value, n) for code, (value, n) in measured]
 
 
-def unit_indicators(
-    service_log: pd.DataFrame,
-    skm_response: pd.DataFrame,
-    quarter_end: dt.date,
-    holidays: np.ndarray,
-    weight_mode: str,
-) -> list[IndicatorValue]:
-    """Indicators from one unit's validated rows; an empty dataset yields no value, never a zero."""
-    values: list[IndicatorValue] = []
+def _complaint_values(complaint_log: pd.DataFrame, service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
+    count = len(complaint_log)
+    values = [_value("complaints", count, count)]
     if len(service_log):
-        values += _service_values(service_log, quarter_end, holidays)
-    if len(skm_response):
-        respondents = len(skm_response)
-        totals = [int(skm_response[element].sum()) for element in SKM_ELEMENTS]
-        result = skm.ikm(totals, respondents, weight_mode)
-        values.append(IndicatorValue("skm_respondents", float(respondents), None, respondents))
-        values.append(IndicatorValue("ikm", result.converted, result.grade, respondents))
+        values.append(
+            _value("complaints_per_1000_services", *complaints.complaints_per_1000_services(count, len(service_log)))
+        )
+    for code, done_column, limit_column in (
+        ("complaint_response_on_time_rate", "responded_date", "respond_days"),
+        ("complaint_resolved_rate", "resolved_date", "resolve_days"),
+    ):
+        rate = complaints.handled_within_limit_rate(
+            complaint_log, done_column, complaint_log[limit_column].to_numpy(), method.quarter_end, method.holidays
+        )
+        values.append(_value(code, *rate))
+    values.append(
+        _value("complaint_resolution_days_p50", *complaints.resolution_days_median(complaint_log, method.holidays))
+    )
+    return values
+
+
+def _skm_values(skm_response: pd.DataFrame, service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
+    respondents = len(skm_response)
+    totals = [int(skm_response[element].sum()) for element in SKM_ELEMENTS]
+    result = skm.ikm(totals, respondents, method.ikm_weight_mode)
+    weakest = min(result.element_nrr)
+    values = [
+        _value("skm_respondents", respondents, respondents),
+        _value("ikm", result.converted, respondents, result.grade),
+        *[
+            _value(f"ikm_{element}", nrr, respondents, "terendah" if nrr == weakest else None)
+            for element, nrr in zip(SKM_ELEMENTS, result.element_nrr, strict=True)
+        ],
+    ]
+    if len(service_log):
+        served = int(service.completed(service_log).sum())
+        required = skm.krejcie_morgan(served)
+        values.append(_value("skm_sample_required", required, served, "cukup" if respondents >= required else "kurang"))
+    return values
+
+
+def _respondent_flag(respondents: int) -> str:
+    """The 30-respondent minimum of the ZI perception surveys: a small sample is flagged, never hidden."""
+    return "cukup" if respondents >= MINIMUM_RESPONDENTS else f"kurang dari {MINIMUM_RESPONDENTS} responden"
+
+
+def _perception_values(
+    zi_perception: pd.DataFrame, method: Method
+) -> tuple[list[IndicatorValue], dict[str, PerceptionIndex]]:
+    values = [_value("zi_respondents", len(zi_perception), len(zi_perception), _respondent_flag(len(zi_perception)))]
+    indices = {}
+    for code, items in (("ipak", IPAK_ITEMS), ("ipkp", IPKP_ITEMS)):
+        index = perception_index(zi_perception, items, method.zi_scale_conversion)
+        if index is None:
+            continue
+        indices[code] = index
+        values.append(_value(code, index.index, index.respondents, _respondent_flag(index.respondents)))
+        values.append(
+            _value(f"{code}_component", index.component, index.respondents, _respondent_flag(index.respondents))
+        )
+    return values, indices
+
+
+def _readiness_values(zi_lke: pd.DataFrame, indices: dict[str, PerceptionIndex]) -> list[IndicatorValue]:
+    worksheet = {
+        row.area: (row.pemenuhan, row.reform)
+        for row in zi_lke[["area", "pemenuhan", "reform"]].astype(object).where(zi_lke.notna(), None).itertuples()
+    }
+    points = zi_readiness.area_points(worksheet)
+    areas = len(set(worksheet) & set(zi_readiness.AREAS))
+    values = [_value("zi_pengungkit", sum(points.values()), areas)]
+    missing = [name for code, name in (("ipak", "IPAK (ZI)"), ("ipkp", "IPKP")) if code not in indices]
+    if zi_readiness.CAPAIAN_KINERJA not in worksheet:
+        missing.append("capaian kinerja (LKE)")
+    if missing:
+        reason = "tidak dapat dinilai: belum ada " + ", ".join(missing)
+        return values + [_value(code, None, None, reason) for code in ("wbk_ready", "wbbm_ready")]
+    scores = zi_readiness.ZiScores(
+        area_points=points,
+        capaian_kinerja=sum(part or 0.0 for part in worksheet[zi_readiness.CAPAIAN_KINERJA]),
+        ipak_index=indices["ipak"].index,
+        ipkp_index=indices["ipkp"].index,
+    )
+    values += [_value("zi_hasil", scores.hasil, None), _value("zi_total", scores.total, None)]
+    for code, target in (("wbk_ready", "WBK"), ("wbbm_ready", "WBBM")):
+        ready, explanation = zi_readiness.verdict(scores, target)
+        values.append(_value(code, int(ready), None, explanation))
+    return values
+
+
+def unit_indicators(facts: Facts, method: Method) -> list[IndicatorValue]:
+    values: list[IndicatorValue] = []
+    if len(facts.service_log):
+        values += _service_values(facts.service_log, method)
+    if len(facts.complaint_log):
+        values += _complaint_values(facts.complaint_log, facts.service_log, method)
+    if len(facts.skm_response):
+        values += _skm_values(facts.skm_response, facts.service_log, method)
+    indices: dict[str, PerceptionIndex] = {}
+    if len(facts.zi_perception):
+        perception, indices = _perception_values(facts.zi_perception, method)
+        values += perception
+    if facts.zi_lke is not None and len(facts.zi_lke):
+        values += _readiness_values(facts.zi_lke, indices)
     return values

@@ -18,7 +18,14 @@ import pyarrow.compute as pc
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.personal import PREFERENCE, person_keys
 from pipelines.parse.read import RawTable
-from pipelines.parse.values import failed, map_labels, parse_dates, parse_integers, parse_rupiah
+from pipelines.parse.values import (
+    failed,
+    map_labels,
+    parse_dates,
+    parse_decimals,
+    parse_integers,
+    parse_rupiah,
+)
 from pipelines.registry import Unit, normalise_label
 from pipelines.settings import get_settings
 from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
@@ -28,24 +35,28 @@ REQUIRED_COLUMNS = {
     "skm_response": ("submitted_date", *SKM_ELEMENTS),
     "complaint_log": ("complaint_id", "received_date", "channel"),
     "zi_perception": ("submitted_date",),
+    "zi_lke": ("area", "assessed_date", "pemenuhan"),
 }
 DATE_COLUMNS = {
     "service_log": ("received_date", "completed_date"),
     "skm_response": ("submitted_date",),
     "complaint_log": ("received_date", "responded_date", "resolved_date"),
     "zi_perception": ("submitted_date",),
+    "zi_lke": ("assessed_date",),
 }
 PERIOD_DATE = {
     "service_log": "received_date",
     "skm_response": "submitted_date",
     "complaint_log": "received_date",
     "zi_perception": "submitted_date",
+    "zi_lke": "assessed_date",
 }
 KEY_COLUMNS = {
     "service_log": "ticket_id",
     "skm_response": "response_id",
     "complaint_log": "complaint_id",
     "zi_perception": "response_id",
+    "zi_lke": "area",
 }
 SURVEY_DATASETS = ("skm_response", "zi_perception")
 PERCEPTION_ITEMS = (*IPKP_ITEMS, *IPAK_ITEMS)
@@ -134,6 +145,10 @@ def _parse_column(
     if column in SKM_ELEMENTS:  # a number 1..4, or the questionnaire's label for it
         labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
         return pc.coalesce(parse_integers(values), labels.cast(pa.int64())), "not_a_number"
+    if column in ("pemenuhan", "reform"):
+        return parse_decimals(values), "not_a_number"
+    if column == "area":
+        return map_labels(values, lambda text: config.canonical_value("zi_area", text)), "unknown_value"
     if column in ("status", "channel"):
         field = "complaint_channel" if (dataset, column) == ("complaint_log", "channel") else column
         return map_labels(values, lambda text: config.canonical_value(field, text)), "unknown_value"
@@ -143,17 +158,26 @@ def _parse_column(
 
 
 def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, config: HeaderConfig) -> RawTable:
-    """Drop total/average rows under the data ("Jumlah", "Rata-rata"): they are the table's footer."""
+    """Drop total/average rows under the data ("Jumlah", "Rata-rata"): they are the table's footer.
+
+    A footer row has an empty key cell, or (in worksheets keyed by a label, such as the LKE's area)
+    the footer word in the key cell itself.
+    """
     anchor = positions.get(KEY_COLUMNS[dataset], positions.get(PERIOD_DATE[dataset]))
     if anchor is None or raw.num_rows == 0 or not config.footer_words:
         return raw
     pattern = r"^\s*(" + "|".join(re.escape(word) for word in config.footer_words) + r")(\s|$)"
+
+    def is_footer_word(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        return pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
+
     footer_word = None
     for column in raw.cells.columns:
-        words = pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " ")
-        found = pc.match_substring_regex(words, pattern)
+        found = is_footer_word(column)
         footer_word = found if footer_word is None else pc.or_(footer_word, found)
-    footer = pc.and_(pc.equal(pc.utf8_trim_whitespace(raw.cells.column(f"c{anchor}")), ""), footer_word)
+    key_cell = raw.cells.column(f"c{anchor}")
+    no_key = pc.or_(pc.equal(pc.utf8_trim_whitespace(key_cell), ""), is_footer_word(key_cell))
+    footer = pc.and_(no_key, footer_word)
     keep = pc.invert(pc.fill_null(footer, False))
     return RawTable(raw.headers, raw.cells.filter(keep), raw.row_numbers.filter(keep), raw.location)
 

@@ -112,6 +112,17 @@ def parse_integers(values: pa.Array) -> pa.Array:
     return _on_distinct(values, _parse_integers)
 
 
+def _parse_decimals(strings: pa.Array) -> pa.Array:
+    text = pc.replace_substring(strings, ",", ".")
+    is_number = pc.match_substring_regex(text, r"^-?\d{1,6}(\.\d+)?$")
+    return pc.if_else(is_number, text, pa.scalar(None, pa.string())).cast(pa.float64())
+
+
+def parse_decimals(values: pa.Array) -> pa.Array:
+    """Scores such as "3,50" (Indonesian decimal comma) or "3.5"; a thousands separator is not expected."""
+    return _on_distinct(values, _parse_decimals)
+
+
 def map_labels(values: pa.Array, lookup: Callable[[str], str | None]) -> pa.Array:
     """Canonical labels (e.g. status "Dalam Proses" → "proses"); unknown spellings become null."""
 

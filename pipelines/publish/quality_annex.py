@@ -33,6 +33,7 @@ DATASET_NAMES = {
     "skm_response": "survei kepuasan masyarakat (SKM)",
     "complaint_log": "log pengaduan",
     "zi_perception": "survei persepsi korupsi dan kualitas pelayanan (IPAK/IPKP)",
+    "zi_lke": "lembar kerja evaluasi mandiri ZI (LKE)",
 }
 
 ANNEX_SQL = """

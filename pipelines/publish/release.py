@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from pipelines.indicators.catalog import INDICATORS
 from pipelines.periods import Quarter
+from pipelines.publish.data_dictionary import KAMUS_DATA_COLUMNS, data_dictionary, kamus_data_rows
 from pipelines.publish.quality_annex import ANNEX_COLUMNS, ANNEX_FIELD_TYPES, quality_annex_rows
 from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
@@ -49,6 +50,7 @@ CSV_COLUMNS = (
     "kategori",
 )
 CSV_FIELD_TYPES = {"tahun": "integer", "triwulan": "integer", "nilai": "number", "n": "integer"}
+DICTIONARY_FILE = "kamus_data.md"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class Table:
 TABLES = (
     Table("indikator-monev", "Indikator monev per unit", CSV_COLUMNS, CSV_FIELD_TYPES),
     Table("kualitas-data", "Lampiran kualitas data: hasil validasi per unit", ANNEX_COLUMNS, ANNEX_FIELD_TYPES),
+    Table("kamus-data", "Kamus data: katalog indikator", KAMUS_DATA_COLUMNS, {}),
 )
 
 
@@ -159,6 +162,18 @@ def datapackage(reg: Registry, quarter: Quarter, version: int, files: dict[str, 
                 },
             }
             for table in TABLES
+        ]
+        + [
+            {
+                "name": "kamus-data-lengkap",
+                "title": "Kamus data lengkap: tabel, kolom dan indikator",
+                "path": DICTIONARY_FILE,
+                "format": "md",
+                "mediatype": "text/markdown",
+                "encoding": "utf-8",
+                "bytes": len(files[DICTIONARY_FILE]),
+                "hash": f"sha256:{_sha256(files[DICTIONARY_FILE])}",
+            }
         ],
     }
 
@@ -180,12 +195,16 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None) -> Release:
     reg = registry()
     settings = get_settings()
     indicators = read_quarter(root, "warehouse", "unit_quarter_indicators", quarter, UNIT_QUARTER_INDICATORS)
-    indicator_table, annex_table = TABLES
+    indicator_table, annex_table, dictionary_table = TABLES
     files = {
         indicator_table.file_name(quarter): csv_bytes(indicator_rows(reg, quarter, indicators)),
         annex_table.file_name(quarter): csv_bytes(quality_annex_rows(reg, quarter, root), ANNEX_COLUMNS),
     }
-    settings_used = {"ikm_weight_mode": settings.ikm_weight_mode}
+    settings_used = {
+        "ikm_weight_mode": settings.ikm_weight_mode,
+        "zi_scale_conversion": settings.zi_scale_conversion,
+        "date_tolerance_days": settings.date_tolerance_days,
+    }
     fingerprint = _sha256(b"".join(files.values()) + json.dumps(settings_used, sort_keys=True).encode())
 
     latest = _latest_version(root, quarter)
@@ -195,6 +214,9 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None) -> Release:
         return Release(str(quarter), latest, location, created=False)
 
     version = latest + 1
+    # After the fingerprint: reworded definitions alone make no new version; a new indicator does (in the CSV).
+    files[dictionary_table.file_name(quarter)] = csv_bytes(kamus_data_rows(), KAMUS_DATA_COLUMNS)
+    files[DICTIONARY_FILE] = data_dictionary(strict=False).encode()
     files["datapackage.json"] = (
         json.dumps(datapackage(reg, quarter, version, files, settings_used), indent=2, ensure_ascii=False) + "\n"
     ).encode()

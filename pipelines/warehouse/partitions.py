@@ -39,6 +39,19 @@ def replace_table(root: DataRoot, parts: tuple[str, ...], rows: pa.Table) -> Non
         pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
 
 
+def replace_quarter_table(root: DataRoot, table: str, quarter: Quarter, rows: pa.Table) -> None:
+    """A table partitioned by quarter only (roll-ups): the quarter's one file, swapped in whole."""
+    replace_table(root, ("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}"), rows)
+
+
+def read_quarter_table(root: DataRoot, table: str, quarter: Quarter, schema: pa.Schema) -> pa.Table:
+    """A quarter-partitioned table's rows of one quarter; columns added since a file was written come back empty."""
+    parts = ("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}")
+    if not root.exists(*parts):
+        return schema.empty_table()
+    return pads.dataset(root.path(*parts), filesystem=root.fs, format="parquet", schema=schema).to_table()
+
+
 def read_quarter(root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema) -> pa.Table:
     """Every unit's rows of one quarter, with a unit_code column from the partition folders."""
     folder = root.path(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")

@@ -8,17 +8,26 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.schemas import DIMENSIONS, QUARANTINE, QUARANTINE_TABLE, TABLES
+from pipelines.warehouse.schemas import (
+    DIMENSIONS,
+    KEY_TYPES,
+    PARTITION_KEYS,
+    PARTITIONING,
+    QUARANTINE,
+    QUARANTINE_TABLE,
+    TABLES,
+)
 
-PARTITION_SCHEMA = pa.schema([("year", pa.int32()), ("quarter", pa.int32()), ("unit_code", pa.string())])
 ZONE_TABLES = {
-    **{name: ("warehouse", name, schema) for name, schema in TABLES.items()},
-    "quarantine": ("quarantine", QUARANTINE_TABLE, QUARANTINE),
+    **{name: ("warehouse", name, schema, PARTITIONING[name]) for name, schema in TABLES.items()},
+    "quarantine": ("quarantine", QUARANTINE_TABLE, QUARANTINE, PARTITION_KEYS),
 }
 
 
-def _dataset(root: DataRoot, zone: str, table: str, schema: pa.Schema) -> pads.Dataset:
-    full_schema = pa.unify_schemas([schema, PARTITION_SCHEMA])
+def _dataset(root: DataRoot, zone: str, table: str, schema: pa.Schema, keys: tuple[str, ...]) -> pads.Dataset:
+    """Columns missing from older files (a nullable column added later) read as empty, not as an error."""
+    partition_schema = pa.schema([(key, KEY_TYPES[key]) for key in keys])
+    full_schema = pa.unify_schemas([schema, partition_schema])
     if not root.exists(zone, table):
         return pads.dataset(full_schema.empty_table())
     return pads.dataset(
@@ -26,7 +35,7 @@ def _dataset(root: DataRoot, zone: str, table: str, schema: pa.Schema) -> pads.D
         filesystem=root.fs,
         format="parquet",
         schema=full_schema,
-        partitioning=pads.partitioning(PARTITION_SCHEMA, flavor="hive"),
+        partitioning=pads.partitioning(partition_schema, flavor="hive"),
     )
 
 
@@ -34,9 +43,9 @@ def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per warehouse table (and `quarantine`)."""
     root = root or data_root()
     connection = duckdb.connect(":memory:")
-    for name, (zone, table, schema) in ZONE_TABLES.items():
-        connection.register(f"_{name}_files", _dataset(root, zone, table, schema))
-        columns = ", ".join(f'"{column}"' for column in (*PARTITION_SCHEMA.names, *schema.names))
+    for name, (zone, table, schema, keys) in ZONE_TABLES.items():
+        connection.register(f"_{name}_files", _dataset(root, zone, table, schema, keys))
+        columns = ", ".join(f'"{column}"' for column in (*keys, *schema.names))
         connection.execute(f'CREATE VIEW "{name}" AS SELECT {columns} FROM "_{name}_files"')
     for name, schema in DIMENSIONS.items():
         written = root.exists("warehouse", name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 PARTITION_KEYS = ("year", "quarter", "unit_code")
+QUARTER_KEYS = ("year", "quarter")
+KEY_TYPES = {"year": pa.int32(), "quarter": pa.int32(), "unit_code": pa.string()}
 
 SKM_ELEMENTS = tuple(f"u{i}" for i in range(1, 10))
 
@@ -70,6 +72,17 @@ ZI_PERCEPTION = pa.schema(
     ]
 )
 
+ZI_LKE = pa.schema(
+    [
+        pa.field("area", pa.string(), nullable=False),
+        pa.field("assessed_date", pa.date32(), nullable=False),
+        pa.field("pemenuhan", pa.float64()),
+        pa.field("reform", pa.float64()),
+        *_LINEAGE,
+    ]
+)
+"""The unit's ZI self-assessment worksheet (LKE): one row per area, points as the worksheet scores them."""
+
 QUARANTINE_TABLE = "rows"
 """The quarantine zone's one table: quarantine/rows/year=/quarter=/unit_code=."""
 
@@ -101,14 +114,24 @@ DQ_RESULTS = pa.schema(
     ]
 )
 
-UNIT_QUARTER_INDICATORS = pa.schema(
+_INDICATOR_VALUE = [
+    pa.field("indicator_code", pa.string(), nullable=False),
+    pa.field("value", pa.float64()),
+    pa.field("category", pa.string()),
+    pa.field("n", pa.int64()),
+    pa.field("change", pa.float64()),  # value − previous quarter's value; added in v0.5, empty in older partitions
+]
+
+UNIT_QUARTER_INDICATORS = pa.schema(_INDICATOR_VALUE)
+
+ROLLUP_QUARTER_INDICATORS = pa.schema(
     [
-        pa.field("indicator_code", pa.string(), nullable=False),
-        pa.field("value", pa.float64()),
-        pa.field("category", pa.string()),
-        pa.field("n", pa.int64()),
+        pa.field("level", pa.string(), nullable=False),  # agency | province
+        pa.field("area_code", pa.string(), nullable=False),  # agency code, or the province's region code
+        *_INDICATOR_VALUE,
     ]
 )
+"""Agency and province figures: partitioned by year and quarter only (one file per quarter)."""
 
 # Dimensions: whole tables (no partitions), rewritten from the registry by each indicator run.
 DIM_UNIT = pa.schema(
@@ -140,10 +163,15 @@ FACT_TABLES = {
     "skm_response": SKM_RESPONSE,
     "complaint_log": COMPLAINT_LOG,
     "zi_perception": ZI_PERCEPTION,
+    "zi_lke": ZI_LKE,
 }
 
 TABLES = {
     **FACT_TABLES,
     "unit_quarter_indicators": UNIT_QUARTER_INDICATORS,
+    "rollup_quarter_indicators": ROLLUP_QUARTER_INDICATORS,
     "dq_results": DQ_RESULTS,
 }
+
+PARTITIONING = {name: QUARTER_KEYS if name == "rollup_quarter_indicators" else PARTITION_KEYS for name in TABLES}
+"""Hive partition keys (folder levels) of each partitioned table."""
