@@ -171,14 +171,19 @@ def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, conf
     def is_footer_word(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
 
-    footer_word = None
-    for column in raw.cells.columns:
-        found = is_footer_word(column)
-        footer_word = found if footer_word is None else pc.or_(footer_word, found)
     key_cell = raw.cells.column(f"c{anchor}")
     no_key = pc.or_(pc.equal(pc.utf8_trim_whitespace(key_cell), ""), is_footer_word(key_cell))
-    footer = pc.and_(no_key, footer_word)
-    keep = pc.invert(pc.fill_null(footer, False))
+    # Only rows without a key can be footers: look for the footer word in those few rows, not in every cell.
+    candidates = pc.indices_nonzero(pc.fill_null(no_key, False))
+    if len(candidates) == 0:
+        return raw
+    footer_word = None
+    for column in raw.cells.take(candidates).columns:
+        found = is_footer_word(column)
+        footer_word = found if footer_word is None else pc.or_(footer_word, found)
+    footer = np.zeros(raw.num_rows, dtype=bool)
+    footer[candidates.filter(pc.fill_null(footer_word, False)).to_numpy()] = True
+    keep = pa.array(~footer)
     return RawTable(raw.headers, raw.cells.filter(keep), raw.row_numbers.filter(keep), raw.location)
 
 

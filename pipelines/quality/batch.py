@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
 from pipelines.periods import Quarter
@@ -41,20 +42,19 @@ class FileSlice:
 def keep_latest_by_key(dataset: str, slices: list[FileSlice]) -> None:
     """A record delivered again in a later file (an update from an incremental pull) replaces the earlier one."""
     key = KEY_COLUMNS[dataset]
-    later_keys: set[str] = set()
+    later_keys = pa.array([], type=pa.string())
     for piece in reversed(slices):
-        keys = piece.parsed.frame[key]
-        superseded = keys.isin(later_keys).to_numpy() & keys.notna().to_numpy()
-        later_keys |= set(keys.dropna())
-        if superseded.any():
-            piece.parsed = piece.parsed.subset(~superseded)
+        keys = pa.array(piece.parsed.frame[key], type=pa.string(), from_pandas=True)
+        superseded = pc.and_(pc.is_in(keys, value_set=later_keys), pc.is_valid(keys))
+        later_keys = pa.concat_arrays([later_keys, keys.drop_null()])
+        if pc.any(superseded).as_py():
+            piece.parsed = piece.parsed.subset(~superseded.to_numpy(zero_copy_only=False))
 
 
 def _message(
-    unit_code: str, piece: FileSlice, position: int, column: str | None, problem: str
-) -> tuple[int, str | None, str | None, str]:
-    """(row number, header, original value, message) for one issue, quoting the cells as the unit wrote them."""
-    row_number = int(piece.parsed.frame["source_row"].iat[position])
+    unit_code: str, piece: FileSlice, position: int, row_number: int, column: str | None, problem: str
+) -> tuple[str | None, str | None, str]:
+    """(header, original value, message) for one issue, quoting the cells as the unit wrote them."""
     cells = []
     for name in (column or "").split(","):
         raw = piece.parsed.raw_values.get(name)
@@ -62,11 +62,11 @@ def _message(
             cells.append((piece.parsed.headers[name], raw[position].as_py()))
     place = f"{unit_code}/{piece.file.file_name} row {row_number}"
     if not cells:
-        return row_number, None, None, f"{place}: {problem}"
+        return None, None, f"{place}: {problem}"
     quoted = "; ".join(
         f'column "{header}" = {"(empty)" if value in (None, "") else repr(value)}' for header, value in cells
     )
-    return row_number, cells[0][0], cells[0][1], f"{place}, {quoted}: {problem}"
+    return cells[0][0], cells[0][1], f"{place}, {quoted}: {problem}"
 
 
 def suite_parameters(unit: Unit, quarter: Quarter, delivered_on: dt.date) -> dict[str, object]:
@@ -120,12 +120,14 @@ def rejected_record(file: ReceivedFile, message: str) -> dict:
 
 def _issue_records(issues: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit) -> list[dict]:
     owner = np.repeat(np.arange(len(slices)), [len(piece.parsed.frame) for piece in slices])
+    source_rows = [piece.parsed.frame["source_row"].to_numpy() for piece in slices]
     records = []
     for issue in issues.itertuples(index=False):
-        piece, offset = slices[owner[issue.position]], offsets[owner[issue.position]]
-        row_number, header, value, message = _message(
-            unit.code, piece, issue.position - offset, issue.column, issue.problem
-        )
+        which = owner[issue.position]
+        position = issue.position - offsets[which]
+        row_number = int(source_rows[which][position])
+        piece = slices[which]
+        header, value, message = _message(unit.code, piece, position, row_number, issue.column, issue.problem)
         records.append(
             {**file_record(piece.file), "source_row": row_number, "column": issue.column, "header": header,
              "value": value, "rule": issue.rule, "message": message, "fix": issue.fix}
