@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.indicators.change import with_change
 from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, unit_indicators
@@ -25,23 +27,42 @@ from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, 
 log = logging.getLogger(__name__)
 
 
+UNUSED_COLUMNS = frozenset({"ticket_id", "response_id", "complaint_id", "person_key", "source_file", "source_row"})
+"""Identifiers and lineage: no indicator reads them, and at province scale they are most of the memory."""
+
+
 class FactFrames:
-    """One quarter's validated rows of every dataset, split by unit once (10M service rows are not re-filtered)."""
+    """One quarter's validated rows of every dataset, ordered by agency and unit.
+
+    Every unit, every agency and the province is then a contiguous run of rows, handed out as a
+    slice: 10M service rows are held once, never split or pooled into copies.
+    """
 
     def __init__(self, root: DataRoot, quarter: Quarter, reg: Registry) -> None:
-        self.empty: dict[str, pd.DataFrame] = {}
-        self.by_unit: dict[str, dict[str, pd.DataFrame]] = {}
+        order = [unit.code for agency in reg.agencies for unit in reg.units if unit.agency == agency.code]
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.bounds: dict[str, dict[str, tuple[int, int]]] = {}
         for dataset, schema in FACT_TABLES.items():
-            frame = read_quarter(root, "warehouse", dataset, quarter, schema).to_pandas(date_as_object=False)
+            columns = [name for name in schema.names if name not in UNUSED_COLUMNS]
+            table = read_quarter(root, "warehouse", dataset, quarter, schema, columns)
+            rank = pc.index_in(table.column("unit_code"), value_set=pa.array(order, pa.string()))
+            table = table.take(pc.sort_indices(rank))
+            codes = table.column("unit_code").to_numpy(zero_copy_only=False)
+            frame = table.to_pandas(date_as_object=False, strings_to_categorical=True)
             if dataset == "complaint_log":
                 frame = _with_complaint_limits(frame, reg)
-            self.empty[dataset] = frame.iloc[0:0]
-            self.by_unit[dataset] = dict(iter(frame.groupby("unit_code", sort=False)))
+            self.frames[dataset] = frame
+            self.bounds[dataset] = _runs(codes)
 
     def facts(self, unit_codes: list[str], with_worksheet: bool) -> Facts:
         def pooled(dataset: str) -> pd.DataFrame:
-            parts = [self.by_unit[dataset][code] for code in unit_codes if code in self.by_unit[dataset]]
-            return pd.concat(parts, ignore_index=True) if parts else self.empty[dataset]
+            runs = [self.bounds[dataset][code] for code in unit_codes if code in self.bounds[dataset]]
+            if not runs:
+                return self.frames[dataset].iloc[0:0]
+            start, stop = min(run[0] for run in runs), max(run[1] for run in runs)
+            if stop - start != sum(run[1] - run[0] for run in runs):
+                raise ValueError(f"units {unit_codes} are not adjacent in the registry's agency order")
+            return self.frames[dataset].iloc[start:stop]
 
         return Facts(
             service_log=pooled("service_log"),
@@ -52,9 +73,18 @@ class FactFrames:
         )
 
 
+def _runs(codes: np.ndarray) -> dict[str, tuple[int, int]]:
+    """(start, stop) of each code's run of rows in an array grouped by code."""
+    if not len(codes):
+        return {}
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    stops = np.r_[starts[1:], len(codes)]
+    return {str(codes[start]): (int(start), int(stop)) for start, stop in zip(starts, stops, strict=True)}
+
+
 def _with_complaint_limits(complaint_log: pd.DataFrame, reg: Registry) -> pd.DataFrame:
     """Each complaint is judged by its own unit's limits, also when pooled into a roll-up."""
-    units = complaint_log["unit_code"]
+    units = complaint_log["unit_code"].astype(str)
     respond = {unit.code: unit.complaints.respond_days for unit in reg.units}
     resolve = {unit.code: unit.complaints.resolve_days for unit in reg.units}
     return complaint_log.assign(respond_days=units.map(respond), resolve_days=units.map(resolve))

@@ -52,10 +52,14 @@ def read_quarter_table(root: DataRoot, table: str, quarter: Quarter, schema: pa.
     return pads.dataset(root.path(*parts), filesystem=root.fs, format="parquet", schema=schema).to_table()
 
 
-def read_quarter(root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema) -> pa.Table:
-    """Every unit's rows of one quarter, with a unit_code column from the partition folders."""
+def read_quarter(
+    root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema, columns: list[str] | None = None
+) -> pa.Table:
+    """Every unit's rows of one quarter, with a unit_code column from the partition folders (always read)."""
     folder = root.path(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
     full_schema = schema.append(pa.field("unit_code", pa.string()))
+    if columns is not None:
+        full_schema = pa.schema([full_schema.field(name) for name in [*columns, "unit_code"]])
     if not root.exists(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}"):
         return full_schema.empty_table()
     dataset = pads.dataset(
