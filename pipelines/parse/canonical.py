@@ -79,6 +79,8 @@ class ParsedExport:
 
     def subset(self, mask: np.ndarray) -> ParsedExport:
         """Only the rows where `mask` holds, positions renumbered from 0."""
+        if mask.all():  # the usual case (a file of one quarter): no copy of millions of rows
+            return self
         positions = np.flatnonzero(mask)
         renumber = np.full(len(mask), -1)
         renumber[positions] = np.arange(len(positions))
