@@ -58,7 +58,7 @@ def get_settings() -> Settings:
         max_failed_share=float(os.environ.get("MONEV_MAX_FAILED_SHARE", "0.2")),
         catalog_url=os.environ.get("MONEV_CATALOG_URL") or None,
         pseudonym_key=os.environ.get("MONEV_PSEUDONYM_KEY") or None,
-        validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "500000")),
+        validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "250000")),
         date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
         zi_scale_conversion=conversion,
