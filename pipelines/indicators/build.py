@@ -39,7 +39,7 @@ class FactFrames:
     """
 
     def __init__(self, root: DataRoot, quarter: Quarter, reg: Registry) -> None:
-        order = [unit.code for agency in reg.agencies for unit in reg.units if unit.agency == agency.code]
+        order = [code for _, codes in _agency_units(reg) for code in codes]
         self.frames: dict[str, pd.DataFrame] = {}
         self.bounds: dict[str, dict[str, tuple[int, int]]] = {}
         for dataset, schema in FACT_TABLES.items():
@@ -71,6 +71,11 @@ class FactFrames:
             zi_perception=pooled("zi_perception"),
             zi_lke=pooled("zi_lke") if with_worksheet else None,
         )
+
+
+def _agency_units(reg: Registry) -> list[tuple[str, list[str]]]:
+    """Each agency's code with its units' codes, in registry order: the order facts are held in."""
+    return [(agency.code, [unit.code for unit in reg.units if unit.agency == agency.code]) for agency in reg.agencies]
 
 
 def _runs(codes: np.ndarray) -> dict[str, tuple[int, int]]:
@@ -107,9 +112,7 @@ def _unit_values(frames: FactFrames, reg: Registry, method: Method) -> pd.DataFr
 
 def _rollup_values(frames: FactFrames, reg: Registry, method: Method) -> pd.DataFrame:
     """Agency and province figures from the pooled rows of their units."""
-    groups = [
-        ("agency", agency.code, [u.code for u in reg.units if u.agency == agency.code]) for agency in reg.agencies
-    ]
+    groups = [("agency", agency, codes) for agency, codes in _agency_units(reg)]
     groups.append(("province", reg.province.code, reg.unit_codes))
     parts = [
         _frame(unit_indicators(frames.facts(codes, with_worksheet=False), method), level=level, area_code=code)
