@@ -20,9 +20,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.indicators.workdays import holiday_calendar
+from pipelines.parse.age import LOWER_BOUNDS
 from pipelines.periods import Quarter
 from pipelines.registry import Unit, registry
 from pipelines.storage import DataRoot, data_root
+from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,56 @@ COMPLAINT_TOPICS = (
     "Berkas belum selesai",
 )
 
+
+@dataclass(frozen=True)
+class ProfileStyle:
+    """How a unit's survey form asks for the respondent profile."""
+
+    headers: dict[str, str]
+    """Profile column → the form's header."""
+    labels: dict[str, tuple[str, ...]]
+    """Profile column → the form's label for each group of RESPONDENT_PROFILE; ages without labels are in years."""
+
+
+SKM_PROFILE_STYLES = {
+    "formal": ProfileStyle(
+        headers={"gender": "Jenis Kelamin", "age_group": "Umur", "education": "Pendidikan Terakhir",
+                 "occupation": "Pekerjaan"},
+        labels={
+            "gender": ("Laki-laki", "Perempuan"),
+            "education": ("SD", "SMP", "SMA/SMK", "D1-D3", "D4/S1", "S2/S3"),
+            "occupation": ("PNS", "TNI", "POLRI", "Pegawai Swasta", "Wiraswasta", "Pelajar/Mahasiswa"),
+        },
+    ),
+    "short": ProfileStyle(
+        headers={"gender": "L/P", "age_group": "Usia (tahun)", "education": "Pendidikan",
+                 "occupation": "Pekerjaan Utama"},
+        labels={
+            "gender": ("L", "P"),
+            "education": ("SD", "SLTP", "SLTA", "Diploma", "S1", "S2"),
+            "occupation": ("ASN", "TNI", "Polri", "Swasta", "Wirausaha", "Lainnya"),
+        },
+    ),
+    "forms": ProfileStyle(
+        headers={"gender": "Jenis Kelamin", "age_group": "Kelompok Umur", "education": "Pendidikan Terakhir",
+                 "occupation": "Pekerjaan"},
+        labels={
+            "gender": ("Pria", "Wanita"),
+            "age_group": ("< 20 tahun", "20 - 29 tahun", "30 - 39 tahun", "40 - 49 tahun", "50 - 59 tahun",
+                          "60 tahun ke atas"),
+            "education": ("SD Sederajat", "SMP Sederajat", "SMA Sederajat", "D1 - D3", "Sarjana", "Pascasarjana"),
+            "occupation": ("PNS/ASN", "TNI", "POLRI", "Karyawan Swasta", "Wirausaha", "Lainnya"),
+        },
+    ),
+}  # fmt: skip
+# Share of respondents in each group of RESPONDENT_PROFILE: job seekers and workers, few officials or graduates.
+PROFILE_SHARES = {
+    "gender": (0.6, 0.4),
+    "education": (0.05, 0.15, 0.5, 0.1, 0.18, 0.02),
+    "occupation": (0.06, 0.01, 0.01, 0.45, 0.15, 0.32),
+}
+PROFILE_BLANK_SHARE = 0.03
+
 STATUS_LABELS = {
     "selesai": ("Selesai", "SELESAI"),
     "proses": ("Dalam Proses", "Proses"),
@@ -132,6 +184,8 @@ class ExportProfile:
     rupiah_style: str = "plain"
     skm_questions: str = "short"
     skm_swaps_u8_u9: bool = False
+    skm_profile: str | None = "formal"
+    """Style of the survey's respondent profile questions (SKM_PROFILE_STYLES); None: the form has none."""
     volume: float = 1.0
     on_time_share: float = 0.85
     online_share: float = 0.4
@@ -150,6 +204,7 @@ PROFILES = {
         on_time_share=0.7,
         skm_questions="forms",
         skm_swaps_u8_u9=True,
+        skm_profile="forms",
         skm_quality=2.9,
     ),
     "BID-PPKK": ExportProfile(
@@ -161,6 +216,7 @@ PROFILES = {
         volume=1.4,
         on_time_share=0.93,
         online_share=0.75,
+        skm_profile="short",
         skm_quality=3.4,
     ),
     "UPT-BLK-SBY": ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5),
@@ -172,6 +228,7 @@ PROFILES = {
         volume=0.7,
         on_time_share=0.86,
         skm_questions="forms",
+        skm_profile="forms",
     ),
     "UPT-BLK-MDN": ExportProfile(
         "csv",
@@ -180,6 +237,7 @@ PROFILES = {
         volume=0.6,
         on_time_share=0.8,
         skm_share=0.02,
+        skm_profile=None,
         skm_quality=3.0,
     ),
     "UPT-P2TK": ExportProfile(
@@ -192,6 +250,7 @@ PROFILES = {
         online_share=0.55,
         skm_questions="forms",
         skm_swaps_u8_u9=True,
+        skm_profile="short",
     ),
 }
 DEFAULT_PROFILE = ExportProfile("csv")
@@ -359,9 +418,28 @@ def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfi
     columns["Jenis Layanan"] = pa.array(
         np.array([s.name for s in unit.services], dtype=object)[service_index], pa.string()
     )
+    if profile.skm_profile:
+        columns.update(_respondent_profile(unit, quarter, rows, SKM_PROFILE_STYLES[profile.skm_profile]))
     for element in order:
         columns[questions[element]] = pa.array(text[:, element], pa.string())
     return pa.table(columns)
+
+
+def _respondent_profile(unit: Unit, quarter: Quarter, rows: int, style: ProfileStyle) -> dict[str, pa.Array]:
+    """The profile questions in the form's own words, a few left blank; drawn apart so the answers stay as they were."""
+    rng = _rng(unit.code, quarter, "skm_profile")
+    years = np.clip(np.rint(rng.normal(34, 11, rows)), 17, 72).astype(np.int64)
+    columns = {}
+    for column, header in style.headers.items():
+        if column == "age_group":
+            group = np.searchsorted(LOWER_BOUNDS, years, side="right") - 1
+        else:
+            group = rng.choice(len(RESPONDENT_PROFILE[column]), rows, p=PROFILE_SHARES[column])
+        labels = style.labels.get(column)
+        text = years.astype(str).astype(object) if labels is None else np.asarray(labels, dtype=object)[group]
+        text[rng.random(rows) < PROFILE_BLANK_SHARE] = ""
+        columns[header] = pa.array(text, pa.string())
+    return columns
 
 
 def _complaints(unit: Unit, quarter: Quarter, rows: int) -> pa.Table:

@@ -32,3 +32,15 @@ def test_large_runs_are_split_into_csv_files(data_root, quarter, monkeypatch):
     p2tk = written["UPT-P2TK"]
     assert all(name.endswith(".csv") for name in p2tk)
     assert sum(name.startswith("layanan_2026Q3_bagian") for name in p2tk) > 1
+
+
+def test_survey_exports_ask_the_respondent_profile_in_each_units_own_words(data_root, quarter):
+    write_samples(quarter, rows=1_400)
+
+    def header(unit: str) -> str:
+        return data_root.read_bytes("landing", unit, "skm_2026Q3.csv").decode("cp1252").splitlines()[0]
+
+    assert all(name in header("BID-WAS") for name in ("Jenis Kelamin", "Umur", "Pendidikan Terakhir", "Pekerjaan"))
+    assert "Usia (tahun)" in header("BID-PPKK")
+    assert "Kelompok Umur" in header("UPT-BLK-PSR")
+    assert "Jenis Kelamin" not in header("UPT-BLK-MDN")  # an older form without the profile questions

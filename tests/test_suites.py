@@ -9,8 +9,9 @@ import pytest
 
 from pipelines.periods import Quarter
 from pipelines.quality.batch import suite_parameters
-from pipelines.quality.gx_runner import validate_frame
+from pipelines.quality.gx_runner import suite_document, validate_frame
 from pipelines.registry import registry
+from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
 DELIVERED_ON = dt.date(2026, 10, 5)
 PARAMETERS = suite_parameters(registry().unit("UPT-P2TK"), Quarter(2026, 3), DELIVERED_ON)
@@ -120,6 +121,10 @@ def skm_response(**changes) -> pd.DataFrame:
             "submitted_date": dates("2026-07-05", "2026-09-01"),
             "service_code": ["P2TK-PASPOR", None],
             **{f"u{i}": pd.array([4, 3], dtype="Int64") for i in range(1, 10)},
+            "gender": ["P", None],
+            "age_group": ["20-29", None],
+            "education": ["D4/S1", None],
+            "occupation": ["Wirausaha", None],
         }
     )
     for column, (row, value) in changes.items():
@@ -131,6 +136,29 @@ def test_clean_survey_passes_and_out_of_range_answers_are_caught():
     assert failures("skm_response", skm_response()) == {}
     found = failures("skm_response", skm_response(u8=(1, 5)))
     assert found == {("expect_column_values_to_be_in_set", "u8"): [1]}
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("gender", "X"), ("age_group", "17-25"), ("education", "Pesantren"), ("occupation", "TNI/Polri")],
+)
+def test_respondent_profile_outside_its_groups_is_caught(column, value):
+    found = failures("skm_response", skm_response(**{column: (1, value)}))
+    assert found == {("expect_column_values_to_be_in_set", column): [1]}
+
+
+def test_survey_without_respondent_profile_passes():
+    frame = skm_response().assign(gender=None, age_group=None, education=None, occupation=None)
+    assert failures("skm_response", frame) == {}
+
+
+def test_respondent_profile_groups_are_the_schemas():
+    value_sets = {
+        expectation["kwargs"]["column"]: tuple(expectation["kwargs"]["value_set"])
+        for expectation in suite_document("skm_response")["expectations"]
+        if expectation["kwargs"].get("column") in RESPONDENT_PROFILE
+    }
+    assert value_sets == RESPONDENT_PROFILE
 
 
 def test_missing_required_column_fails_the_batch_not_rows():

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.parse.age import age_group
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.personal import PREFERENCE, person_keys
 from pipelines.parse.read import RawTable
@@ -28,7 +29,7 @@ from pipelines.parse.values import (
 )
 from pipelines.registry import Unit, normalise_label
 from pipelines.settings import get_settings
-from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
+from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, RESPONDENT_PROFILE, SKM_ELEMENTS
 
 REQUIRED_COLUMNS = {
     "service_log": ("ticket_id", "service_code", "received_date", "status"),
@@ -134,6 +135,12 @@ def _blank_as_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
+def _as_written_where_unknown(canonical: pa.Array, raw: pa.Array) -> pa.Array:
+    """Canonical values, and what the unit wrote where none matched: the suite's value set quarantines
+    such a row and the message quotes the value back, as for an unknown service."""
+    return pc.coalesce(canonical, _blank_as_null(raw))
+
+
 def _parse_column(
     dataset: str, column: str, values: pa.Array, unit: Unit, config: HeaderConfig
 ) -> tuple[pa.Array, str | None]:
@@ -156,6 +163,11 @@ def _parse_column(
         return map_labels(values, lambda text: config.canonical_value(field, text)), "unknown_value"
     if column == "service_code":  # units write the service's code or its name; both become the code
         return _service_codes(values, unit), None
+    if column == "age_group":  # an age in years or a band
+        return _as_written_where_unknown(map_labels(values, age_group), values), None
+    if column in RESPONDENT_PROFILE:
+        labels = map_labels(values, lambda text: config.canonical_value(column, text))
+        return _as_written_where_unknown(labels, values), None
     return _blank_as_null(values), None
 
 

@@ -78,6 +78,13 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "ipak_3": "IPAK item 3: no rewards or gratuities, answer 1-6.",
     "ipak_4": "IPAK item 4: no illegal levies (pungli), answer 1-6.",
     "ipak_5": "IPAK item 5: no brokers (calo), answer 1-6.",
+    "gender": "Respondent's sex (jenis kelamin): L or P; empty when not given or not in the export.",
+    "age_group": "Respondent's age band (kelompok umur): <20, 20-29, 30-39, 40-49, 50-59 or 60+, from the age in "
+    "years or the band the export gives; empty when not given or not in the export.",
+    "education": "Respondent's last education (pendidikan terakhir): SD, SMP, SMA, D1-D3, D4/S1 or S2+; empty when "
+    "not given or not in the export.",
+    "occupation": "Respondent's occupation (pekerjaan): PNS, TNI, POLRI, Swasta, Wirausaha or Lainnya; empty when "
+    "not given or not in the export.",
     # complaint_log
     "complaint_id": "The unit's complaint number.",
     "complaint_log.received_date": "Date the complaint was received.",

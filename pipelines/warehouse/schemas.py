@@ -14,6 +14,15 @@ KEY_TYPES = {"year": pa.int32(), "quarter": pa.int32(), "unit_code": pa.string()
 
 SKM_ELEMENTS = tuple(f"u{i}" for i in range(1, 10))
 
+AGE_GROUPS = ("<20", "20-29", "30-39", "40-49", "50-59", "60+")
+RESPONDENT_PROFILE = {
+    "gender": ("L", "P"),
+    "age_group": AGE_GROUPS,
+    "education": ("SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2+"),
+    "occupation": ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya"),
+}
+"""The SKM questionnaire's respondent profile (PermenPANRB 14/2017): column → its groups, in publishing order."""
+
 _LINEAGE = [
     pa.field("source_file", pa.string(), nullable=False),
     pa.field("source_row", pa.int64(), nullable=False),
@@ -41,6 +50,8 @@ SKM_RESPONSE = pa.schema(
         pa.field("submitted_date", pa.date32(), nullable=False),
         pa.field("service_code", pa.string()),
         *[pa.field(element, pa.int8(), nullable=False) for element in SKM_ELEMENTS],
+        # Optional respondent profile; partitions written before it was added read it as empty.
+        *[pa.field(column, pa.string()) for column in RESPONDENT_PROFILE],
         *_LINEAGE,
     ]
 )
