@@ -32,7 +32,7 @@ def _samples(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.indicators.build import build_indicators
     from pipelines.ingest import UnitsFailed, ingest_unit, log_reports
-    from pipelines.publish.release import publish_release
+    from pipelines.publish.delivery import publish_and_deliver
     from pipelines.quality.data_docs import build_data_docs
     from pipelines.registry import registry
     from pipelines.storage import data_root
@@ -53,10 +53,10 @@ def _run(args: argparse.Namespace) -> int:
         log.error("%s", error)
     site = build_data_docs(data_root())
     build_indicators(args.quarter)
-    release = publish_release(args.quarter)
+    published = publish_and_deliver(args.quarter)
     print(render_summary(quarter_summary(args.quarter)))
     print(f"data docs: {site}")
-    print(f"release: {release.location}")
+    print("\n".join(published))
     return 0 if len(reports) == len(units) else 1
 
 
@@ -72,7 +72,26 @@ def _summary(args: argparse.Namespace) -> int:
     if releases:
         latest = max(releases, key=lambda name: int(name[1:]))
         print(f"release: {data_root().uri_of('releases', args.quarter.label, latest)}")
+        _print_outbox(args.quarter, latest)
     return 0
+
+
+def _print_outbox(quarter: Quarter, version: str) -> None:
+    """The release e-mail written instead of sent (no monev_smtp connection), as a reader would see it."""
+    from email import message_from_bytes, policy
+
+    from pipelines.storage import data_root
+
+    outbox = ("outbox", f"{quarter.label}_{version}.eml")
+    if not data_root().exists(*outbox):
+        return
+    message = message_from_bytes(data_root().read_bytes(*outbox), policy=policy.default)
+    attachments = ", ".join(
+        f"{part.get_filename()} ({len(part.get_content()):,} bytes)" for part in message.iter_attachments()
+    )
+    print(f"\ne-mail not sent (no monev_smtp connection), saved at {data_root().uri_of(*outbox)}:")
+    print(f"To: {message['To']}\nSubject: {message['Subject']}\nAttachments: {attachments}\n")
+    print(message.get_body(("plain",)).get_content())
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -93,11 +112,9 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from pipelines.publish.release import publish_release
+    from pipelines.publish.delivery import publish_and_deliver
 
-    release = publish_release(args.quarter)
-    state = "published" if release.created else "unchanged, nothing new published"
-    print(f"{release.quarter} v{release.version} {state}: {release.location}")
+    print("\n".join(publish_and_deliver(args.quarter, resend=args.resend)))
     return 0
 
 
@@ -134,8 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--max-rows", type=int, default=100, help="rows shown in table format")
     query.set_defaults(handler=_query)
 
-    publish = commands.add_parser("publish", help="publish (or confirm unchanged) the release of a quarter")
+    publish = commands.add_parser(
+        "publish",
+        help="publish (or confirm unchanged) the release of a quarter, copy it and e-mail it once",
+        description="Same steps as the monev_publish DAG. E-mail goes through the monev_smtp connection "
+        "(AIRFLOW_CONN_MONEV_SMTP) to MONEV_REPORT_RECIPIENTS or config/release.yaml; without a connection "
+        "the message is written to outbox/ under the data root.",
+    )
     publish.add_argument("--quarter", type=_quarter, required=True)
+    publish.add_argument(
+        "--resend", action="store_true", help="e-mail the release again even if the catalog says it was sent"
+    )
     publish.set_defaults(handler=_publish)
     return parser
 

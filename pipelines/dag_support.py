@@ -24,6 +24,14 @@ DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=30),
 }
 
+GATE_RECHECK = {
+    # Before the publish deadline the completeness gate fails with the missing units; it re-checks
+    # daily until the deadline has passed, so a late unit delays the release by a day, not a quarter.
+    "retries": int(os.environ.get("MONEV_GATE_RETRIES", "25")),
+    "retry_delay": timedelta(hours=float(os.environ.get("MONEV_GATE_RECHECK_HOURS", "24"))),
+    "retry_exponential_backoff": False,
+}
+
 QUARTER_PARAMS = {
     "quarter": Param(
         None,

@@ -29,17 +29,36 @@ class Settings:
     validation_workers: int
     zi_scale_conversion: str
     """How a 1..6 perception answer becomes the 0..4 IPAK/IPKP scale (see indicators/perception.py)."""
+    publish_deadline_days: int
+    """Days after a quarter ends until which publishing waits for missing units (then marks them "belum lapor")."""
+    max_quarantine_share: float
+    """A unit with more of its quarter's rows quarantined than this is treated like a unit that has not reported."""
+    report_recipients: tuple[str, ...] | None
+    """MONEV_REPORT_RECIPIENTS; None: the list in config/release.yaml."""
+    publish_location: str | None
+    """MONEV_PUBLISH_LOCATION; None: the location in config/release.yaml."""
 
     @property
     def units_file(self) -> Path:
         return self.config_dir / "units.yaml"
 
 
+def location_uri(location: str) -> str:
+    """An object-storage URI as given; a local folder as an absolute path."""
+    if "://" in location:
+        return location.rstrip("/")
+    return str(Path(location).expanduser().resolve())
+
+
 def _data_root_from_env() -> str:
-    root = os.environ.get("MONEV_DATA_ROOT", "./data")
-    if "://" in root:
-        return root.rstrip("/")
-    return str(Path(root).expanduser().resolve())
+    return location_uri(os.environ.get("MONEV_DATA_ROOT", "./data"))
+
+
+def _recipients_from_env() -> tuple[str, ...] | None:
+    value = os.environ.get("MONEV_REPORT_RECIPIENTS")
+    if value is None:
+        return None
+    return tuple(address.strip() for address in value.split(",") if address.strip())
 
 
 def get_settings() -> Settings:
@@ -62,4 +81,10 @@ def get_settings() -> Settings:
         date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
         zi_scale_conversion=conversion,
+        publish_deadline_days=int(os.environ.get("MONEV_PUBLISH_DEADLINE_DAYS", "30")),
+        max_quarantine_share=float(os.environ.get("MONEV_MAX_QUARANTINE_SHARE", "0.10")),
+        report_recipients=_recipients_from_env(),
+        publish_location=location_uri(os.environ["MONEV_PUBLISH_LOCATION"])
+        if os.environ.get("MONEV_PUBLISH_LOCATION")
+        else None,
     )

@@ -15,7 +15,8 @@ def test_run_then_query_indicators_as_csv(data_root, quarter, capsys):
     write_samples(quarter, rows=1_400)
     assert main(["run", "--quarter", "2026Q3"]) == 0
     out = capsys.readouterr().out
-    assert "UPT-P2TK" in out and f"release: {data_root.uri_of('releases', '2026-Q3', 'v1')}" in out
+    assert "UPT-P2TK" in out and f"v1 published: {data_root.uri_of('releases', '2026-Q3', 'v1')}" in out
+    assert "e-mail: not sent (no 'monev_smtp' connection)" in out
     sql = "SELECT unit_code, year, quarter, indicator_code, value, category, n FROM unit_quarter_indicators"
     assert main(["query", sql + " WHERE indicator_code = 'ikm' ORDER BY unit_code", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -11,15 +11,14 @@ import pytest
 
 from pipelines.indicators.catalog import INDICATORS, Indicator
 from pipelines.publish.data_dictionary import (
-    KAMUS_DATA_COLUMNS,
     NO_DESCRIPTION,
     REPO_COPY,
     STALE_MESSAGE,
     data_dictionary,
-    kamus_data_rows,
     table_section,
     undocumented,
 )
+from pipelines.publish.ms_ind import MS_IND_COLUMNS, ms_ind_rows
 from pipelines.warehouse.schemas import DIMENSIONS, PARTITION_KEYS, PARTITIONING, TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,19 +107,14 @@ def test_markdown_cells_are_escaped() -> None:
     assert row == "| `odd` | Nama \\| dengan pipa | persen | Baris satu baris dua | `a \\| b` | - |"
 
 
-def test_kamus_data_rows() -> None:
-    rows = kamus_data_rows()
+def test_ms_ind_rows_follow_the_bps_fields_for_every_indicator() -> None:
+    rows = ms_ind_rows()
     assert [row["kode_indikator"] for row in rows] == [indicator.code for indicator in INDICATORS]
-    assert all(tuple(row) == KAMUS_DATA_COLUMNS for row in rows)
-    first = INDICATORS[0]
-    assert rows[0] == {
-        "kode_indikator": first.code,
-        "nama_indikator": first.name,
-        "satuan": first.unit,
-        "definisi": first.definition,
-        "rumus": first.formula,
-        "regulasi": first.regulation,
-    }
+    assert all(tuple(row) == MS_IND_COLUMNS and all(row[name] for name in MS_IND_COLUMNS[:8]) for row in rows)
+    readiness = next(row for row in rows if row["kode_indikator"] == "wbk_ready")
+    assert (readiness["indikator_komposit"], readiness["level_estimasi"]) == ("ya", "unit kerja")
+    on_time = next(row for row in rows if row["kode_indikator"] == "on_time_rate")
+    assert (on_time["ukuran"], on_time["level_estimasi"]) == ("persentase", "unit kerja, instansi, provinsi")
 
 
 def test_script_writes_then_checks(tmp_path: Path, text: str) -> None:

@@ -15,6 +15,8 @@ from pipelines.registry import registry
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import airflow_env, dags_test, migrate
+from tests.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
+from tests.smtp_server import smtp_server
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +30,30 @@ def partition_rows(root: DataRoot, zone: str, table: str, unit: str) -> int:
     return pq.read_metadata(f"{path}/part-0.parquet").num_rows
 
 
+RECIPIENTS = "biro.organisasi@reformasi.example.go.id"
+
+
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory):
+def inbox():
+    """A real SMTP server for the whole module: the publish DAG delivers to it from its task process."""
+    with smtp_server() as (messages, port):
+        yield messages, port
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory, inbox):
     """Sample exports → monev_ingest → monev_indicators → monev_publish, in a fresh Airflow home."""
     home = tmp_path_factory.mktemp("airflow_home")
     root_path = tmp_path_factory.mktemp("data")
     # Small chunks, so the loads validate in forked workers inside Airflow's task processes too.
-    env = {**airflow_env(home, root_path), "MONEV_VALIDATION_CHUNK_ROWS": "150", "MONEV_VALIDATION_WORKERS": "2"}
+    env = {
+        **airflow_env(home, root_path),
+        "MONEV_VALIDATION_CHUNK_ROWS": "150",
+        "MONEV_VALIDATION_WORKERS": "2",
+        "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{inbox[1]}?disable_tls=true",
+        "MONEV_REPORT_RECIPIENTS": RECIPIENTS,
+        "MONEV_PUBLISH_LOCATION": str(tmp_path_factory.mktemp("portal")),
+    }
     migrate(env)
     root = DataRoot(str(root_path))
     write_samples(Q3, rows=2_100, root=root)
@@ -90,7 +109,33 @@ def test_publish_run_on_10_october_releases_2026_q3(chain):
     assert "Returned value was: 2026Q3" in logs["publish"]
 
 
-def test_rerunning_the_chain_changes_nothing(chain):
+def test_publish_run_mails_the_release_once_and_copies_it(chain, inbox):
+    env, root, _ = chain
+    [message] = inbox[0].messages
+    assert message["To"] == RECIPIENTS
+    assert {part.get_filename() for part in message.iter_attachments()} == {
+        "monev_zi_2026-Q3.xlsx",
+        "laporan_monev_zi_2026-Q3.pdf",
+    }
+    portal = DataRoot(env["MONEV_PUBLISH_LOCATION"])
+    sums = root.read_bytes("releases", "2026-Q3", "v1", "SHA256SUMS")
+    assert portal.read_bytes("2026-Q3", "v1", "SHA256SUMS") == sums
+
+
+def test_report_page_renders_every_unit_in_a_browser(chain, tmp_path):
+    _, root, _ = chain
+    page = tmp_path / "laporan.html"
+    page.write_bytes(root.read_bytes("releases", "2026-Q3", "v1", "laporan_monev_zi_2026-Q3.html"))
+    image = tmp_path / "laporan.png"
+    screenshot(page, image, tmp_path / "chromium")
+    width, height, distinct = png_size_and_distinct_bytes(image)
+    assert (width, height) == (1280, 1600) and distinct > 50
+    dom = rendered_dom(page, tmp_path / "chromium")
+    for unit in registry().units:
+        assert unit.name in dom, unit.code
+
+
+def test_rerunning_the_chain_changes_nothing(chain, inbox):
     env, root, _ = chain
     before = {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes}
     indicators_before = pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist()
@@ -100,3 +145,4 @@ def test_rerunning_the_chain_changes_nothing(chain):
     assert {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes} == before
     assert pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist() == indicators_before
     assert root.list_dirs("releases", "2026-Q3") == ["v1"]
+    assert len(inbox[0].messages) == 1

@@ -146,12 +146,8 @@ def _readiness_values(zi_lke: pd.DataFrame, indices: dict[str, PerceptionIndex])
     if missing:
         reason = "tidak dapat dinilai: belum ada " + ", ".join(missing)
         return values + [_value(code, None, None, reason) for code in ("wbk_ready", "wbbm_ready")]
-    scores = zi_readiness.ZiScores(
-        area_points=points,
-        capaian_kinerja=sum(part or 0.0 for part in worksheet[zi_readiness.CAPAIAN_KINERJA]),
-        ipak_index=indices["ipak"].index,
-        ipkp_index=indices["ipkp"].index,
-    )
+    scores = zi_readiness.worksheet_scores(worksheet, indices["ipak"].index, indices["ipkp"].index)
+    assert scores is not None  # capaian kinerja checked above
     values += [_value("zi_hasil", scores.hasil, None), _value("zi_total", scores.total, None)]
     for code, target in (("wbk_ready", "WBK"), ("wbbm_ready", "WBBM")):
         ready, explanation = zi_readiness.verdict(scores, target)

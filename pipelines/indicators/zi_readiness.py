@@ -94,6 +94,20 @@ def area_points(worksheet: Mapping[str, tuple[float | None, float | None]]) -> d
     return {code: sum(part or 0.0 for part in worksheet.get(code, (None, None))) for code in AREAS}
 
 
+def worksheet_scores(
+    worksheet: Mapping[str, tuple[float | None, float | None]], ipak_index: float, ipkp_index: float
+) -> ZiScores | None:
+    """Scores from the LKE's (pemenuhan, reform) pairs and the survey indices; None without capaian kinerja."""
+    if CAPAIAN_KINERJA not in worksheet:
+        return None
+    return ZiScores(
+        area_points=area_points(worksheet),
+        capaian_kinerja=sum(part or 0.0 for part in worksheet[CAPAIAN_KINERJA]),
+        ipak_index=ipak_index,
+        ipkp_index=ipkp_index,
+    )
+
+
 def criteria(scores: ZiScores, target: str) -> list[Criterion]:
     """Every criterion of the target (WBK or WBBM), in the order the evaluation sheet lists them."""
     limit = THRESHOLDS[target]

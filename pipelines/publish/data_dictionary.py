@@ -129,9 +129,6 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "dim_service.official_tariff": "Official tariff of this version, in rupiah (0 = free).",
 }
 
-KAMUS_DATA_COLUMNS = ("kode_indikator", "nama_indikator", "satuan", "definisi", "rumus", "regulasi")
-
-
 NO_DESCRIPTION = "(no description yet)"
 _FOLDER_PLACEHOLDERS = {"year": "YYYY", "quarter": "Q"}
 
@@ -242,11 +239,3 @@ def data_dictionary(
         indicator_section(indicators),
     ]
     return "\n".join(parts)
-
-
-def kamus_data_rows(indicators: Iterable[Indicator] = INDICATORS) -> list[dict[str, str]]:
-    """The indicator catalogue as CSV rows (columns KAMUS_DATA_COLUMNS), for the release's `kamus_data.csv`."""
-    return [
-        dict(zip(KAMUS_DATA_COLUMNS, (i.code, i.name, i.unit, i.definition, i.formula, i.regulation), strict=True))
-        for i in indicators
-    ]

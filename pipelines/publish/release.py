@@ -1,7 +1,7 @@
 """Quarterly release: `releases/<YYYY>-Q<q>/v<n>/`, sealed once written, never modified.
 
 Publishing a quarter whose figures have not changed returns the existing version; changed
-figures become the next version.
+figures become the next version, with a changelog against the previous one.
 """
 
 from __future__ import annotations
@@ -12,45 +12,69 @@ import io
 import json
 import logging
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-import pyarrow as pa
-
-from pipelines.indicators.catalog import INDICATORS
 from pipelines.periods import Quarter
-from pipelines.publish.data_dictionary import KAMUS_DATA_COLUMNS, data_dictionary, kamus_data_rows
+from pipelines.publish.changelog import Version, changelog
+from pipelines.publish.content import ReleaseContent, release_content
+from pipelines.publish.data_dictionary import data_dictionary
+from pipelines.publish.datapackage import LICENSE, Resource, descriptor, validate_package
+from pipelines.publish.gate import publish_deadline, shortfalls, withheld_units
+from pipelines.publish.ms_ind import MS_IND_COLUMNS, ms_ind_rows
 from pipelines.publish.quality_annex import ANNEX_COLUMNS, ANNEX_FIELD_TYPES, quality_annex_rows
+from pipelines.publish.tables import (
+    FIELD_TYPES,
+    INDICATOR_COLUMNS,
+    PROFILE_COLUMNS,
+    ROLLUP_COLUMNS,
+    DataTable,
+    csv_bytes,
+    indicator_rows,
+    parquet_bytes,
+    profile_rows,
+    rollup_rows,
+)
 from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.partitions import read_quarter
-from pipelines.warehouse.schemas import UNIT_QUARTER_INDICATORS
+from pipelines.warehouse import catalog
+from pipelines.warehouse.partitions import read_quarter_table
+from pipelines.warehouse.schemas import ROLLUP_QUARTER_INDICATORS
 
 log = logging.getLogger(__name__)
 
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
-}
-NOT_REPORTED = "belum lapor"
-CSV_COLUMNS = (
-    "kode_provinsi",
-    "nama_provinsi",
-    "kode_unit",
-    "nama_unit",
-    "tahun",
-    "triwulan",
-    "kode_indikator",
-    "nama_indikator",
-    "nilai",
-    "satuan",
-    "n",
-    "kategori",
+INDICATOR_TABLE = DataTable(
+    "indikator-monev", "Indikator monev per unit", INDICATOR_COLUMNS, FIELD_TYPES, ("kode_unit", "kode_indikator")
 )
-CSV_FIELD_TYPES = {"tahun": "integer", "triwulan": "integer", "nilai": "number", "n": "integer"}
+ROLLUP_TABLE = DataTable(
+    "indikator-agregat",
+    "Indikator monev per instansi dan provinsi (dari gabungan data unit)",
+    ROLLUP_COLUMNS,
+    FIELD_TYPES,
+    ("tingkat", "kode_wilayah", "kode_indikator"),
+)
+QUALITY_TABLE = DataTable(
+    "kualitas-data",
+    "Lampiran kualitas data: hasil validasi per unit",
+    ANNEX_COLUMNS,
+    ANNEX_FIELD_TYPES,
+    ("kode_unit", "data"),
+)
+PROFILE_TABLE = DataTable(
+    "ikm-profil-responden",
+    "IKM menurut profil responden (kelompok kecil disembunyikan)",
+    PROFILE_COLUMNS,
+    {"tahun": "integer", "triwulan": "integer", "n": "integer", "nilai": "number"},
+    ("kode_unit", "karakteristik", "kelompok"),
+)
+MS_IND_TABLE = DataTable("kamus-data", "Metadata indikator (MS-Ind BPS)", MS_IND_COLUMNS, {}, ("kode_indikator",))
+FINGERPRINTED = (INDICATOR_TABLE, ROLLUP_TABLE, PROFILE_TABLE, QUALITY_TABLE)
+"""What the release says; the dictionary's wording, the workbook and the report only present it."""
+
 DICTIONARY_FILE = "kamus_data.md"
+CHANGELOG_FILE = "CHANGELOG.md"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -60,125 +84,27 @@ class Release:
     location: str
     created: bool
     """False when the figures were unchanged and the existing version was returned."""
+    withheld: dict[str, str]
+    """Units published as "belum lapor", with why."""
 
 
-def indicator_rows(reg: Registry, quarter: Quarter, indicators: pa.Table) -> list[dict]:
-    """Every unit × indicator; a unit without a value is "belum lapor" with an empty value, never 0."""
-    found = {(row["unit_code"], row["indicator_code"]): row for row in indicators.to_pylist()}
-    rows = []
-    for unit in reg.units:
-        for indicator in INDICATORS:
-            value = found.get((unit.code, indicator.code))
-            number = value["value"] if value else None
-            rows.append(
-                {
-                    "kode_provinsi": reg.province.code,
-                    "nama_provinsi": reg.province.name,
-                    "kode_unit": unit.code,
-                    "nama_unit": unit.name,
-                    "tahun": quarter.year,
-                    "triwulan": quarter.quarter,
-                    "kode_indikator": indicator.code,
-                    "nama_indikator": indicator.name,
-                    "nilai": _number_text(number),
-                    "satuan": indicator.unit,
-                    "n": "" if not value or value["n"] is None else value["n"],
-                    "kategori": (value["category"] or "") if value else NOT_REPORTED,
-                }
-            )
-    return rows
+def workbook_name(quarter: Quarter) -> str:
+    return f"monev_zi_{quarter.label}.xlsx"
 
 
-def _number_text(number: float | None) -> str:
-    if number is None:
-        return ""
-    return str(int(number)) if float(number).is_integer() else f"{number:.2f}"
-
-
-def _safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (=, +, -, @)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def csv_bytes(rows: list[dict], columns: tuple[str, ...] = CSV_COLUMNS) -> bytes:
-    sink = io.StringIO()
-    writer = csv.DictWriter(sink, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
-    return sink.getvalue().encode("utf-8")
+def report_name(quarter: Quarter, extension: str) -> str:
+    return f"laporan_monev_zi_{quarter.label}.{extension}"
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
-class Table:
-    """One CSV resource of the release."""
-
-    name: str
-    title: str
-    columns: tuple[str, ...]
-    field_types: dict[str, str]
-
-    def file_name(self, quarter: Quarter) -> str:
-        return f"{self.name.replace('-', '_')}_{quarter.label}.csv"
+def release_dir(quarter: Quarter, version: int) -> tuple[str, str, str]:
+    return ("releases", quarter.label, f"v{version}")
 
 
-TABLES = (
-    Table("indikator-monev", "Indikator monev per unit", CSV_COLUMNS, CSV_FIELD_TYPES),
-    Table("kualitas-data", "Lampiran kualitas data: hasil validasi per unit", ANNEX_COLUMNS, ANNEX_FIELD_TYPES),
-    Table("kamus-data", "Kamus data: katalog indikator", KAMUS_DATA_COLUMNS, {}),
-)
-
-
-def datapackage(reg: Registry, quarter: Quarter, version: int, files: dict[str, bytes], settings_used: dict) -> dict:
-    """Frictionless Data Package (v2) descriptor: schemas, sizes and hashes of every resource."""
-    return {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": f"monev-zi-{reg.province.name.lower().replace(' ', '-')}-{quarter.label.lower()}",
-        "title": f"Monev Zona Integritas {reg.province.name.title()} Triwulan {quarter.quarter} Tahun {quarter.year}",
-        "version": f"{version}.0.0",
-        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "licenses": [LICENSE],
-        "sources": [{"title": f"{unit.code} {unit.name}"} for unit in reg.units],
-        "monev": {"quarter": str(quarter), "settings": settings_used},
-        "resources": [
-            {
-                "name": table.name,
-                "title": table.title,
-                "path": table.file_name(quarter),
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": len(files[table.file_name(quarter)]),
-                "hash": f"sha256:{_sha256(files[table.file_name(quarter)])}",
-                "schema": {
-                    "fields": [{"name": name, "type": table.field_types.get(name, "string")} for name in table.columns],
-                    "missingValues": [""],
-                },
-            }
-            for table in TABLES
-        ]
-        + [
-            {
-                "name": "kamus-data-lengkap",
-                "title": "Kamus data lengkap: tabel, kolom dan indikator",
-                "path": DICTIONARY_FILE,
-                "format": "md",
-                "mediatype": "text/markdown",
-                "encoding": "utf-8",
-                "bytes": len(files[DICTIONARY_FILE]),
-                "hash": f"sha256:{_sha256(files[DICTIONARY_FILE])}",
-            }
-        ],
-    }
-
-
-def _latest_version(root: DataRoot, quarter: Quarter) -> int:
+def latest_version(root: DataRoot, quarter: Quarter) -> int:
     versions = [
         int(name[1:]) for name in root.list_dirs("releases", quarter.label) if name[:1] == "v" and name[1:].isdigit()
     ]
@@ -186,46 +112,164 @@ def _latest_version(root: DataRoot, quarter: Quarter) -> int:
 
 
 def _fingerprint_of(root: DataRoot, quarter: Quarter, version: int) -> str | None:
-    parts = ("releases", quarter.label, f"v{version}", "FINGERPRINT")
+    parts = (*release_dir(quarter, version), "FINGERPRINT")
     return root.read_bytes(*parts).decode().strip() if root.exists(*parts) else None
 
 
-def publish_release(quarter: Quarter, root: DataRoot | None = None) -> Release:
+def _input_files(reg: Registry, quarter: Quarter) -> list[dict[str, str]]:
+    """The files this quarter's figures come from, per unit: the changelog's "why"."""
+    return [
+        {"unit_code": unit.code, "dataset": item.dataset or "", "file_name": item.file_name, "sha256": item.sha256,
+         "received_on": item.delivered_on.isoformat()}
+        for unit in reg.units
+        for item in catalog.live_files(unit.code, quarter.year, quarter.quarter)
+    ]  # fmt: skip
+
+
+def _previous_version(root: DataRoot, quarter: Quarter, version: int) -> Version:
+    folder = release_dir(quarter, version)
+    tables = {}
+    for table in FINGERPRINTED:
+        parts = (*folder, table.file_name(quarter))
+        rows = list(csv.DictReader(io.StringIO(root.read_bytes(*parts).decode()))) if root.exists(*parts) else []
+        tables[table.title] = rows
+    monev = json.loads(root.read_bytes(*folder, "datapackage.json")).get("monev", {})
+    return Version(version, tables, monev.get("inputs", []), monev.get("settings", {}))
+
+
+def _metadata(content: ReleaseContent, version: int, settings_used: dict) -> dict[str, str]:
+    quarter = content.quarter
+    withheld = "; ".join(f"{code} ({reason})" for code, reason in content.withheld.items()) or "tidak ada"
+    return {
+        "Judul": f"Monev Zona Integritas Triwulan {quarter.quarter} Tahun {quarter.year}",
+        "Wilayah": f"{content.province_code} {content.province_name}",
+        "Periode": f"{quarter.first_day:%d-%m-%Y} s.d. {quarter.last_day:%d-%m-%Y}",
+        "Versi": str(version),
+        "Tanggal terbit": f"{datetime.now(UTC):%Y-%m-%d}",
+        "Sumber data": f"{len(content.units)} unit kerja: log layanan, log pengaduan, survei SKM, survei persepsi "
+        "ZI dan LKE",
+        "Unit belum lapor": withheld,
+        "Pengaturan": ", ".join(f"{name} = {value}" for name, value in settings_used.items()),
+        "Lisensi": f"{LICENSE['title']} ({LICENSE['name']})",
+        "Catatan": "Sel kosong berarti tidak ada data; 'belum lapor' berarti unit belum mengirim data yang dapat "
+        "dipakai. Tidak memuat data pribadi; kelompok responden di bawah 5 orang tidak ditampilkan.",
+    }
+
+
+def _resources(quarter: Quarter, version: int) -> list[Resource]:
+    csv_type = "text/csv"
+    resources = [
+        Resource(INDICATOR_TABLE.name, INDICATOR_TABLE.title, INDICATOR_TABLE.file_name(quarter), csv_type,
+                 INDICATOR_TABLE.columns, INDICATOR_TABLE.field_types),
+        # Parquet carries its own typed schema; frictionless reads it through pandas, where an empty
+        # integer becomes NaN and fails the check, so it is described (and verified) as a file.
+        Resource(f"{INDICATOR_TABLE.name}-parquet", f"{INDICATOR_TABLE.title} (Parquet, kolom sama dengan CSV)",
+                 INDICATOR_TABLE.file_name(quarter, "parquet"), "application/vnd.apache.parquet"),
+        *(Resource(table.name, table.title, table.file_name(quarter), csv_type, table.columns, table.field_types)
+          for table in (ROLLUP_TABLE, PROFILE_TABLE, QUALITY_TABLE, MS_IND_TABLE)),
+        Resource("kamus-data-lengkap", "Kamus data lengkap: tabel, kolom dan indikator", DICTIONARY_FILE,
+                 "text/markdown"),
+        Resource("buku-kerja", "Buku kerja untuk pimpinan (XLSX)", workbook_name(quarter), XLSX_TYPE),
+        Resource("laporan", "Laporan monev (halaman HTML, dapat dibuka tanpa internet)", report_name(quarter, "html"),
+                 "text/html"),
+        Resource("laporan-pdf", "Laporan monev (PDF)", report_name(quarter, "pdf"), "application/pdf"),
+    ]  # fmt: skip
+    if version > 1:
+        resources.append(Resource("catatan-perubahan", "Catatan perubahan dari versi sebelumnya", CHANGELOG_FILE,
+                                  "text/markdown"))  # fmt: skip
+    return resources
+
+
+def _presentations(content: ReleaseContent) -> dict[str, bytes]:
+    from pipelines.publish.report import report_html, report_pdf
+    from pipelines.publish.summary_workbook import workbook_bytes
+
+    html = report_html(content)
+    return {
+        workbook_name(content.quarter): workbook_bytes(content),
+        report_name(content.quarter, "html"): html.encode("utf-8"),
+        report_name(content.quarter, "pdf"): report_pdf(html),
+    }
+
+
+def completeness(
+    quarter: Quarter, reg: Registry, root: DataRoot, now: datetime | None = None
+) -> tuple[list[dict], dict[str, str]]:
+    """The quality annex and the units to mark "belum lapor"; raises IncompleteQuarter before the deadline."""
+    settings = get_settings()
+    quality = quality_annex_rows(reg, quarter, root)
+    withheld = withheld_units(
+        quarter,
+        shortfalls(quality, settings.max_quarantine_share),
+        now or datetime.now(UTC),
+        publish_deadline(quarter, settings.publish_deadline_days),
+    )
+    for code, reason in withheld.items():
+        log.warning("%s %s is published as 'belum lapor': %s", quarter, code, reason)
+    return quality, withheld
+
+
+def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetime | None = None) -> Release:
+    """Gate, build, validate and seal the quarter's release (or confirm the latest one is current)."""
     root = root or data_root()
     reg = registry()
     settings = get_settings()
-    indicators = read_quarter(root, "warehouse", "unit_quarter_indicators", quarter, UNIT_QUARTER_INDICATORS)
-    indicator_table, annex_table, dictionary_table = TABLES
-    files = {
-        indicator_table.file_name(quarter): csv_bytes(indicator_rows(reg, quarter, indicators)),
-        annex_table.file_name(quarter): csv_bytes(quality_annex_rows(reg, quarter, root), ANNEX_COLUMNS),
+    quality, withheld = completeness(quarter, reg, root, now)
+    content = release_content(root, reg, quarter, withheld, quality, settings.ikm_weight_mode)
+    rollups = read_quarter_table(root, "rollup_quarter_indicators", quarter, ROLLUP_QUARTER_INDICATORS)
+    rows = {
+        INDICATOR_TABLE: indicator_rows(content),
+        ROLLUP_TABLE: rollup_rows(reg, quarter, rollups),
+        PROFILE_TABLE: profile_rows(content),
+        QUALITY_TABLE: quality,
     }
+    files = {table.file_name(quarter): csv_bytes(table_rows, table.columns) for table, table_rows in rows.items()}
     settings_used = {
         "ikm_weight_mode": settings.ikm_weight_mode,
         "zi_scale_conversion": settings.zi_scale_conversion,
         "date_tolerance_days": settings.date_tolerance_days,
+        "max_quarantine_share": settings.max_quarantine_share,
     }
     fingerprint = _sha256(b"".join(files.values()) + json.dumps(settings_used, sort_keys=True).encode())
 
-    latest = _latest_version(root, quarter)
+    latest = latest_version(root, quarter)
     if latest and _fingerprint_of(root, quarter, latest) == fingerprint:
-        location = root.uri_of("releases", quarter.label, f"v{latest}")
+        location = root.uri_of(*release_dir(quarter, latest))
         log.info("%s unchanged since v%d; nothing new published (%s)", quarter, latest, location)
-        return Release(str(quarter), latest, location, created=False)
+        return Release(str(quarter), latest, location, created=False, withheld=withheld)
 
     version = latest + 1
-    # After the fingerprint: reworded definitions alone make no new version; a new indicator does (in the CSV).
-    files[dictionary_table.file_name(quarter)] = csv_bytes(kamus_data_rows(), KAMUS_DATA_COLUMNS)
+    log.info("building %s v%d", quarter, version)
+    content = replace(content, metadata=_metadata(content, version, settings_used))
+    inputs = _input_files(reg, quarter)
+    files[INDICATOR_TABLE.file_name(quarter, "parquet")] = parquet_bytes(rows[INDICATOR_TABLE], INDICATOR_TABLE)
+    files[MS_IND_TABLE.file_name(quarter)] = csv_bytes(ms_ind_rows(), MS_IND_COLUMNS)
     files[DICTIONARY_FILE] = data_dictionary(strict=False).encode()
-    files["datapackage.json"] = (
-        json.dumps(datapackage(reg, quarter, version, files, settings_used), indent=2, ensure_ascii=False) + "\n"
-    ).encode()
+    files |= _presentations(content)
+    if latest:
+        tables = {table.title: table_rows for table, table_rows in rows.items()}
+        current = Version(version, tables, inputs, settings_used)
+        keys = {table.title: table.key for table in FINGERPRINTED}
+        files[CHANGELOG_FILE] = changelog(quarter, _previous_version(root, quarter, latest), current, keys).encode()
+    package = descriptor(
+        name=f"monev-zi-{reg.province.name.lower().replace(' ', '-')}-{quarter.label.lower()}",
+        title=content.metadata["Judul"] + f" ({reg.province.name.title()})",
+        quarter=quarter,
+        version=version,
+        sources=[f"{unit.code} {unit.name}" for unit in reg.units],
+        resources=_resources(quarter, version),
+        files=files,
+        extra={"quarter": str(quarter), "settings": settings_used, "withheld": withheld, "inputs": inputs},
+    )
+    validate_package(package, files)
+    files["datapackage.json"] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
     files["SHA256SUMS"] = "".join(f"{_sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
     files["FINGERPRINT"] = f"{fingerprint}\n".encode()
-    with root.replacing_dir("releases", quarter.label, f"v{version}") as staging:
+    with root.replacing_dir(*release_dir(quarter, version)) as staging:
         for name, data in files.items():
             with root.fs.open_output_stream(posixpath.join(staging, name)) as stream:
                 stream.write(data)
-    location = root.uri_of("releases", quarter.label, f"v{version}")
-    log.info("published %s v%d at %s", quarter, version, location)
-    return Release(str(quarter), version, location, created=True)
+    location = root.uri_of(*release_dir(quarter, version))
+    catalog.record_release(str(quarter), version, location, fingerprint, files["SHA256SUMS"].decode())
+    log.info("published %s v%d at %s (%d files)", quarter, version, location, len(files))
+    return Release(str(quarter), version, location, created=True, withheld=withheld)

@@ -1,4 +1,5 @@
-"""The catalog: every file received, how it loaded, and the watermarks of incremental sources.
+"""The catalog: every file received, how it loaded, watermarks of incremental sources, and every
+release with its deliveries.
 
 SQLAlchemy Core on a SQLite file under the data root by default; any SQLAlchemy URL
 (PostgreSQL in production) through MONEV_CATALOG_URL.
@@ -73,6 +74,29 @@ source_watermark = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("unit_code", "source"),
+)
+
+release = Table(
+    "release",
+    metadata,
+    Column("quarter", String(8), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("location", String(1024), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("sha256sums", Text, nullable=False),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
+)
+
+release_delivery = Table(
+    "release_delivery",
+    metadata,
+    Column("quarter", String(8), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("channel", String(16), primary_key=True),  # email | copy
+    Column("target", String(1024), primary_key=True),  # recipients, or the publish location
+    Column("status", String(16), nullable=False),  # sending | sent | failed
+    Column("message", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 JUDGED = ("received", "accepted", "partial", "rejected")
@@ -327,5 +351,67 @@ def ingest_log(file_ids: Iterable[int] | None = None) -> list[dict]:
     )
     if file_ids is not None:
         query = query.where(received_file.c.id.in_(list(file_ids)))
+    with engine().connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def record_release(quarter: str, version: int, location: str, fingerprint: str, sha256sums: str) -> None:
+    """Note a sealed release; noting it again (a rerun after a crash) changes nothing."""
+    key = (release.c.quarter == quarter) & (release.c.version == version)
+    with engine().begin() as connection:
+        if connection.execute(select(release.c.version).where(key)).first() is None:
+            connection.execute(
+                insert(release).values(
+                    quarter=quarter, version=version, location=location, fingerprint=fingerprint,
+                    sha256sums=sha256sums, sealed_at=datetime.now(UTC),
+                )
+            )  # fmt: skip
+
+
+def releases(quarter: str | None = None) -> list[dict]:
+    query = select(release).order_by(release.c.quarter, release.c.version)
+    if quarter:
+        query = query.where(release.c.quarter == quarter)
+    with engine().connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _delivery_key(quarter: str, version: int, channel: str, target: str):
+    return (
+        (release_delivery.c.quarter == quarter)
+        & (release_delivery.c.version == version)
+        & (release_delivery.c.channel == channel)
+        & (release_delivery.c.target == target)
+    )
+
+
+def delivery_status(quarter: str, version: int, channel: str, target: str) -> tuple[str, str, datetime] | None:
+    """(status, message, when) of a release's delivery to a target, if one was attempted."""
+    query = select(release_delivery.c.status, release_delivery.c.message, release_delivery.c.updated_at).where(
+        _delivery_key(quarter, version, channel, target)
+    )
+    with engine().connect() as connection:
+        row = connection.execute(query).first()
+    return (row.status, row.message, row.updated_at) if row else None
+
+
+def set_delivery(quarter: str, version: int, channel: str, target: str, status: str, message: str = "") -> None:
+    values = {"status": status, "message": message, "updated_at": datetime.now(UTC)}
+    with engine().begin() as connection:
+        done = connection.execute(
+            update(release_delivery).where(_delivery_key(quarter, version, channel, target)).values(**values)
+        )
+        if done.rowcount == 0:
+            connection.execute(
+                insert(release_delivery).values(
+                    quarter=quarter, version=version, channel=channel, target=target, **values
+                )
+            )
+
+
+def deliveries(quarter: str | None = None) -> list[dict]:
+    query = select(release_delivery).order_by(release_delivery.c.quarter, release_delivery.c.version)
+    if quarter:
+        query = query.where(release_delivery.c.quarter == quarter)
     with engine().connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]

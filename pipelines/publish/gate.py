@@ -1,0 +1,75 @@
+"""Completeness gate: a quarter is published complete, or after the deadline with its gaps marked.
+
+Before the deadline a missing or mostly-quarantined unit stops the run with the list, so the data
+team chases the unit and the run retries; after it, those units are published as "belum lapor"
+(never as zeros) and the rest of the province is not held hostage by one late unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pipelines.periods import Quarter
+from pipelines.settings import TIMEZONE
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    unit_code: str
+    unit_name: str
+    reason: str
+
+
+class IncompleteQuarter(RuntimeError):
+    """Raised before the deadline while units are missing; the message is the list the data team acts on."""
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f}".replace(".", ",")
+
+
+def shortfalls(quality: Iterable[dict], max_quarantine_share: float) -> list[Shortfall]:
+    """Units with no accepted rows, or with more than the allowed share of their rows quarantined.
+
+    `quality` is the data-quality annex: one row per unit and dataset with rows checked, accepted and
+    quarantined for the quarter.
+    """
+    totals: dict[str, list] = {}
+    for row in quality:
+        name, checked, accepted, quarantined = totals.setdefault(row["kode_unit"], [row["nama_unit"], 0, 0, 0])
+        totals[row["kode_unit"]] = [
+            name,
+            checked + row["baris_diperiksa"],
+            accepted + row["baris_diterima"],
+            quarantined + row["baris_dikarantina"],
+        ]
+    found = []
+    for code, (name, checked, accepted, quarantined) in totals.items():
+        if accepted == 0:
+            found.append(Shortfall(code, name, "tidak ada data yang diterima untuk triwulan ini"))
+        elif checked and quarantined / checked > max_quarantine_share:
+            share, limit = (_percent(part) for part in (quarantined / checked, max_quarantine_share))
+            found.append(Shortfall(code, name, f"{share}% baris dikarantina, di atas ambang {limit}%"))
+    return found
+
+
+def publish_deadline(quarter: Quarter, days_after_quarter: int) -> datetime:
+    """End of the deadline day, Jakarta time: units have until then to send or correct their data."""
+    last_day: date = quarter.last_day + timedelta(days=days_after_quarter)
+    return datetime.combine(last_day, time(23, 59, 59), tzinfo=ZoneInfo(TIMEZONE))
+
+
+def withheld_units(quarter: Quarter, found: list[Shortfall], now: datetime, deadline: datetime) -> dict[str, str]:
+    """Units to publish as "belum lapor" with why; raises IncompleteQuarter while the deadline is ahead."""
+    if found and now <= deadline:
+        listing = "\n".join(f"  - {item.unit_code} {item.unit_name}: {item.reason}" for item in found)
+        raise IncompleteQuarter(
+            f"{quarter} is not complete; publishing waits until {deadline:%Y-%m-%d %H:%M %Z} "
+            f"for {len(found)} unit(s):\n{listing}\n"
+            "Ask these units to send or correct their exports; the run retries. After the deadline it "
+            "publishes with them marked 'belum lapor'."
+        )
+    return {item.unit_code: item.reason for item in found}
