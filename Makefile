@@ -42,10 +42,11 @@ $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (tail -20 $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 
 demo: $(AIRFLOW_HOME)/airflow.db
+	scripts/ensure-debian-packages.sh
 	scripts/demo.sh $(QUARTER)
 
 test: $(STAMP)
-	scripts/ensure-test-services.sh
+	scripts/ensure-debian-packages.sh test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

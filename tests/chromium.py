@@ -23,7 +23,7 @@ FLAGS = [
 
 def _run(arguments: list[str], home: Path) -> str:
     binary = shutil.which("chromium")
-    assert binary, "Debian's chromium package is missing: `make test` installs it (scripts/ensure-test-services.sh)"
+    assert binary, "Debian's chromium package is missing: `make test` installs it (ensure-debian-packages.sh)"
     home.mkdir(parents=True, exist_ok=True)
     environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
                    "XDG_CACHE_HOME": str(home / "cache")}  # fmt: skip

@@ -24,7 +24,7 @@ def server_binaries() -> Path:
     if not found:
         raise RuntimeError(
             "no PostgreSQL server found (/usr/lib/postgresql/*/bin/initdb); "
-            "`make test` installs it with scripts/ensure-test-services.sh (apt-get install postgresql)"
+            "`make test` installs it with scripts/ensure-debian-packages.sh test (apt-get install postgresql)"
         )
     return Path(found[-1]).parent
 

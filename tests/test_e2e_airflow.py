@@ -146,3 +146,27 @@ def test_rerunning_the_chain_changes_nothing(chain, inbox):
     assert pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist() == indicators_before
     assert root.list_dirs("releases", "2026-Q3") == ["v1"]
     assert len(inbox[0].messages) == 1
+
+
+def test_workbook_summary_equals_the_warehouse(chain):
+    import openpyxl
+
+    from pipelines.warehouse.partitions import read_quarter
+    from pipelines.warehouse.schemas import UNIT_QUARTER_INDICATORS
+
+    _, root, _ = chain
+    warehouse = {
+        (row["unit_code"], row["indicator_code"]): row["value"]
+        for row in read_quarter(root, "warehouse", "unit_quarter_indicators", Q3, UNIT_QUARTER_INDICATORS).to_pylist()
+    }
+    book = openpyxl.load_workbook(io.BytesIO(root.read_bytes("releases", "2026-Q3", "v1", "monev_zi_2026-Q3.xlsx")))
+    sheet = book["Ringkasan"]
+    headers = [cell.value for cell in sheet[1]]
+    columns = {"IKM": "ikm", "% layanan tepat waktu": "on_time_rate", "% kepatuhan tarif": "tariff_compliance_rate",
+               "Jumlah pengaduan": "complaints", "% pengaduan tuntas tepat waktu": "complaint_resolved_rate",
+               "Nilai ZI": "zi_total"}  # fmt: skip
+    rows = [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [row["Kode unit"] for row in rows] == registry().unit_codes
+    for row in rows:
+        for header, code in columns.items():
+            assert row[header] == warehouse[(row["Kode unit"], code)], (row["Kode unit"], code)

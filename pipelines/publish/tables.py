@@ -21,42 +21,17 @@ from pipelines.publish.cells import safe_cell
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent
 from pipelines.registry import Registry
 
-INDICATOR_COLUMNS = (
-    "kode_provinsi",
-    "nama_provinsi",
-    "kode_unit",
-    "nama_unit",
-    "tahun",
-    "triwulan",
-    "kode_indikator",
-    "nama_indikator",
-    "nilai",
-    "satuan",
-    "n",
-    "kategori",
-)
-ROLLUP_COLUMNS = (
-    "kode_provinsi",
-    "nama_provinsi",
-    "tingkat",
-    "kode_wilayah",
-    "nama_wilayah",
-    "tahun",
-    "triwulan",
-    "kode_indikator",
-    "nama_indikator",
-    "nilai",
-    "satuan",
-    "n",
-    "kategori",
-)
+PROVINCE_COLUMNS = ("kode_provinsi", "nama_provinsi")
+PERIOD_COLUMNS = ("tahun", "triwulan")
+MEASURE_COLUMNS = ("kode_indikator", "nama_indikator", "nilai", "satuan", "n", "kategori")
+INDICATOR_COLUMNS = (*PROVINCE_COLUMNS, "kode_unit", "nama_unit", *PERIOD_COLUMNS, *MEASURE_COLUMNS)
+"""The regional open-data convention (Satu Data Indonesia portals)."""
+ROLLUP_COLUMNS = (*PROVINCE_COLUMNS, "tingkat", "kode_wilayah", "nama_wilayah", *PERIOD_COLUMNS, *MEASURE_COLUMNS)
 PROFILE_COLUMNS = (
-    "kode_provinsi",
-    "nama_provinsi",
+    *PROVINCE_COLUMNS,
     "kode_unit",
     "nama_unit",
-    "tahun",
-    "triwulan",
+    *PERIOD_COLUMNS,
     "karakteristik",
     "kelompok",
     "n",
