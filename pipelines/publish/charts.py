@@ -12,7 +12,8 @@ import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 
-from pipelines.indicators.skm import GRADES, round_half_up
+from pipelines.indicators.skm import GRADES
+from pipelines.publish.cells import decimal_comma
 
 WIDTH_INCHES = 7.0  # A4 text width at 15 mm margins: the PDF prints the charts at 1:1
 STYLE = {"svg.fonttype": "none", "svg.hashsalt": "monev", "font.family": "DejaVu Sans", "font.size": 8}
@@ -21,12 +22,6 @@ GRADE_COLOURS = {"A": "#a6d8b0", "B": "#b9d3ec", "C": "#f7dc9c", "D": "#f0aaa4"}
 INK, BAR = "#1b1b1b", "#2f5d8a"
 IKM_FLOOR, IKM_CEILING = 25.0, 100.0
 NRR_PER_IKM = 1 / 25  # IKM = NRR × 25, so the grade bounds on the 1..4 element scale are the IKM bounds / 25
-
-
-def decimal_comma(value: float, places: int = 2) -> str:
-    """Number as Indonesian readers write it (1.234,56), rounded half up like the official figures."""
-    text = f"{round_half_up(value, places):,.{places}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _style() -> AbstractContextManager:

@@ -122,7 +122,7 @@ def release_content(
         values=current,
         withheld=dict(withheld),
         history=dict(sorted(history.items())),
-        readiness={code: criteria for code, criteria in _readiness(root, quarter, current).items()},
+        readiness=_readiness(root, quarter, current),
         quality=quality,
         profile=_profile(root, quarter, withheld, weight_mode),
         metadata=dict(metadata or {}),

@@ -18,6 +18,7 @@ import yaml
 from pipelines.connections import MissingConnection, get_connection
 from pipelines.mail import DEFAULT_SENDER, SMTP_CONN_ID, Attachment, compose, send_message, sender_of
 from pipelines.periods import Quarter
+from pipelines.publish.cells import decimal_comma
 from pipelines.publish.content import NOT_REPORTED
 from pipelines.publish.release import (
     INDICATOR_TABLE,
@@ -80,7 +81,7 @@ def copy_release(quarter: Quarter, version: int, location: str, root: DataRoot |
 
 
 def _number(text: str, decimals: int = 2) -> str:
-    return f"{float(text):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".") if text else "-"
+    return decimal_comma(float(text), decimals) if text else "-"
 
 
 def summary_text(quarter: Quarter, version: int, indicator_csv: bytes, rollup_csv: bytes, locations: list[str]) -> str:

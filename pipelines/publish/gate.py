@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pipelines.periods import Quarter
+from pipelines.publish.cells import decimal_comma
 from pipelines.settings import TIMEZONE
 
 
@@ -28,7 +29,7 @@ class IncompleteQuarter(RuntimeError):
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.1f}".replace(".", ",")
+    return decimal_comma(100 * share, 1)
 
 
 def shortfalls(quality: Iterable[dict], max_quarantine_share: float) -> list[Shortfall]:

@@ -16,7 +16,7 @@ from pipelines.indicators.skm import GRADES
 from pipelines.indicators.zi_readiness import THRESHOLDS, Criterion
 from pipelines.periods import Quarter
 from pipelines.publish import charts
-from pipelines.publish.charts import decimal_comma
+from pipelines.publish.cells import decimal_comma
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, UnitValues
 from pipelines.publish.datapackage import LICENSE
 
