@@ -152,7 +152,8 @@ def _metadata(content: ReleaseContent, version: int, settings_used: dict) -> dic
         "Pengaturan": ", ".join(f"{name} = {value}" for name, value in settings_used.items()),
         "Lisensi": f"{LICENSE['title']} ({LICENSE['name']})",
         "Catatan": "Sel kosong berarti tidak ada data; 'belum lapor' berarti unit belum mengirim data yang dapat "
-        "dipakai. Tidak memuat data pribadi; kelompok responden di bawah 5 orang tidak ditampilkan.",
+        "dipakai. Angka gabungan instansi dan provinsi dihitung dari semua baris yang lolos validasi. Tidak memuat "
+        "data pribadi; kelompok responden di bawah 5 orang tidak ditampilkan.",
     }
 
 
