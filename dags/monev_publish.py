@@ -49,7 +49,7 @@ def monev_publish():
         return completeness(Quarter.parse(quarter), registry(), data_root())[1]
 
     @task
-    def publish(quarter: str, withheld: dict[str, str]) -> dict:
+    def publish(quarter: str) -> dict:
         from dataclasses import asdict
 
         from pipelines.periods import Quarter
@@ -75,7 +75,8 @@ def monev_publish():
         return email_release(Quarter.parse(release["quarter"]), release["version"])
 
     quarter = reporting_period()
-    release = publish(quarter, completeness_gate(quarter))
+    release = publish(quarter)
+    completeness_gate(quarter) >> release
     email_release(release, copy_to_publish_location(release))
 
 

@@ -7,8 +7,6 @@ sending is not repeated blindly (it may have arrived); the error says how to res
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -28,6 +26,7 @@ from pipelines.publish.release import (
     report_name,
     workbook_name,
 )
+from pipelines.publish.tables import csv_rows
 from pipelines.settings import get_settings, location_uri
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
@@ -86,16 +85,12 @@ def _number(text: str, decimals: int = 2) -> str:
 
 def summary_text(quarter: Quarter, version: int, indicator_csv: bytes, rollup_csv: bytes, locations: list[str]) -> str:
     """The e-mail body, in Indonesian: what was published, the headline figures, and where it all is."""
-    rows = list(csv.DictReader(io.StringIO(indicator_csv.decode("utf-8"))))
+    rows = csv_rows(indicator_csv)
     units: dict[str, dict[str, dict]] = {}
     for row in rows:
         units.setdefault(row["kode_unit"], {})[row["kode_indikator"]] = row
     missing = [code for code, values in units.items() if all(v["kategori"] == NOT_REPORTED for v in values.values())]
-    province = {
-        row["kode_indikator"]: row
-        for row in csv.DictReader(io.StringIO(rollup_csv.decode("utf-8")))
-        if row["tingkat"] == "provinsi"
-    }
+    province = {row["kode_indikator"]: row for row in csv_rows(rollup_csv) if row["tingkat"] == "provinsi"}
     lines = [
         "Yth. Bapak/Ibu Tim Reformasi Birokrasi,",
         "",

@@ -7,6 +7,7 @@ team chases the unit and the run retries; after it, those units are published as
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,22 +39,24 @@ def shortfalls(quality: Iterable[dict], max_quarantine_share: float) -> list[Sho
     `quality` is the data-quality annex: one row per unit and dataset with rows checked, accepted and
     quarantined for the quarter.
     """
-    totals: dict[str, list] = {}
+    names: dict[str, str] = {}
+    checked: Counter[str] = Counter()
+    accepted: Counter[str] = Counter()
+    quarantined: Counter[str] = Counter()
     for row in quality:
-        name, checked, accepted, quarantined = totals.setdefault(row["kode_unit"], [row["nama_unit"], 0, 0, 0])
-        totals[row["kode_unit"]] = [
-            name,
-            checked + row["baris_diperiksa"],
-            accepted + row["baris_diterima"],
-            quarantined + row["baris_dikarantina"],
-        ]
+        unit = row["kode_unit"]
+        names[unit] = row["nama_unit"]
+        checked[unit] += row["baris_diperiksa"]
+        accepted[unit] += row["baris_diterima"]
+        quarantined[unit] += row["baris_dikarantina"]
     found = []
-    for code, (name, checked, accepted, quarantined) in totals.items():
-        if accepted == 0:
+    for code, name in names.items():
+        share = quarantined[code] / checked[code] if checked[code] else 0.0
+        if accepted[code] == 0:
             found.append(Shortfall(code, name, "tidak ada data yang diterima untuk triwulan ini"))
-        elif checked and quarantined / checked > max_quarantine_share:
-            share, limit = (_percent(part) for part in (quarantined / checked, max_quarantine_share))
-            found.append(Shortfall(code, name, f"{share}% baris dikarantina, di atas ambang {limit}%"))
+        elif share > max_quarantine_share:
+            reason = f"{_percent(share)}% baris dikarantina, di atas ambang {_percent(max_quarantine_share)}%"
+            found.append(Shortfall(code, name, reason))
     return found
 
 

@@ -6,9 +6,7 @@ figures become the next version, with a changelog against the previous one.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import posixpath
@@ -30,6 +28,7 @@ from pipelines.publish.tables import (
     ROLLUP_COLUMNS,
     DataTable,
     csv_bytes,
+    csv_rows,
     indicator_rows,
     parquet_bytes,
     profile_rows,
@@ -131,7 +130,7 @@ def _previous_version(root: DataRoot, quarter: Quarter, version: int) -> Version
     tables = {}
     for table in FINGERPRINTED:
         parts = (*folder, table.file_name(quarter))
-        rows = list(csv.DictReader(io.StringIO(root.read_bytes(*parts).decode()))) if root.exists(*parts) else []
+        rows = csv_rows(root.read_bytes(*parts)) if root.exists(*parts) else []
         tables[table.title] = rows
     monev = json.loads(root.read_bytes(*folder, "datapackage.json")).get("monev", {})
     return Version(version, tables, monev.get("inputs", []), monev.get("settings", {}))

@@ -147,6 +147,11 @@ def profile_rows(content: ReleaseContent) -> list[dict]:
     ]
 
 
+def csv_rows(data: bytes) -> list[dict]:
+    """A release CSV read back (the previous version for the changelog, the figures for the e-mail)."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
 def csv_bytes(rows: list[dict], columns: tuple[str, ...]) -> bytes:
     sink = io.StringIO()
     writer = csv.DictWriter(sink, fieldnames=columns, lineterminator="\n")

@@ -368,12 +368,16 @@ def record_release(quarter: str, version: int, location: str, fingerprint: str, 
             )  # fmt: skip
 
 
-def releases(quarter: str | None = None) -> list[dict]:
-    query = select(release).order_by(release.c.quarter, release.c.version)
+def _release_rows(table: Table, quarter: str | None) -> list[dict]:
+    query = select(table).order_by(table.c.quarter, table.c.version)
     if quarter:
-        query = query.where(release.c.quarter == quarter)
+        query = query.where(table.c.quarter == quarter)
     with engine().connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def releases(quarter: str | None = None) -> list[dict]:
+    return _release_rows(release, quarter)
 
 
 def _delivery_key(quarter: str, version: int, channel: str, target: str):
@@ -410,8 +414,4 @@ def set_delivery(quarter: str, version: int, channel: str, target: str, status: 
 
 
 def deliveries(quarter: str | None = None) -> list[dict]:
-    query = select(release_delivery).order_by(release_delivery.c.quarter, release_delivery.c.version)
-    if quarter:
-        query = query.where(release_delivery.c.quarter == quarter)
-    with engine().connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+    return _release_rows(release_delivery, quarter)
