@@ -42,13 +42,7 @@ class DataRoot:
 
     def list_files(self, *parts: str, recursive: bool = False) -> list[str]:
         """Relative paths (to the given folder) of the files in it; an absent folder lists as empty."""
-        folder = self.path(*parts)
-        selector = pafs.FileSelector(folder, allow_not_found=True, recursive=recursive)
-        return sorted(
-            posixpath.relpath(info.path, folder)
-            for info in self.fs.get_file_info(selector)
-            if info.type == pafs.FileType.File
-        )
+        return sorted(self._files_under(self.path(*parts), recursive))
 
     def list_dirs(self, *parts: str) -> list[str]:
         selector = pafs.FileSelector(self.path(*parts), allow_not_found=True)
@@ -72,11 +66,14 @@ class DataRoot:
             self.fs.delete_dir(self.path(*parts))
 
     @contextmanager
-    def replacing_dir(self, *parts: str) -> Iterator[str]:
+    def replacing_dir(self, *parts: str, seal: str | None = None) -> Iterator[str]:
         """Yield a staging folder; on success it replaces the target folder whole.
 
         Readers never see a half-written partition: the new content is complete before the
-        swap, and a crash before the swap leaves the old folder untouched.
+        swap, and a crash before the swap leaves the old folder untouched. A local folder is
+        swapped by renaming. Object storage cannot rename a folder, so each staged object is
+        copied over its namesake (an atomic replacement per object: a one-file partition is
+        swapped whole) and the `seal` file, which marks a multi-file folder complete, goes last.
         """
         staging = self.path(".staging", uuid.uuid4().hex)
         self.fs.create_dir(staging, recursive=True)
@@ -85,16 +82,37 @@ class DataRoot:
         except BaseException:
             self.fs.delete_dir(staging)
             raise
-        target = self.path(*parts)
+        if isinstance(self.fs, pafs.LocalFileSystem):
+            self._swap_by_rename(staging, self.path(*parts))
+        else:
+            self._swap_by_copy(staging, self.path(*parts), seal)
+
+    def _swap_by_rename(self, staging: str, target: str) -> None:
         retired = self.path(".staging", f"retired-{uuid.uuid4().hex}")
         self.fs.create_dir(posixpath.dirname(target), recursive=True)
-        had_old = self.exists(*parts)
+        had_old = self.fs.get_file_info(target).type != pafs.FileType.NotFound
         if had_old:
             self.fs.move(target, retired)
         self.fs.move(staging, target)
         if had_old:
             self.fs.delete_dir(retired)
 
+    def _swap_by_copy(self, staging: str, target: str, seal: str | None) -> None:
+        staged = self._files_under(staging, recursive=True)
+        existing = self._files_under(target, recursive=True)
+        for name in sorted(staged, key=lambda name: (name == seal, name)):
+            self.fs.copy_file(posixpath.join(staging, name), posixpath.join(target, name))
+        for name in existing - staged:
+            self.fs.delete_file(posixpath.join(target, name))
+        self.fs.delete_dir(staging)
+
+    def _files_under(self, folder: str, recursive: bool) -> set[str]:
+        selector = pafs.FileSelector(folder, allow_not_found=True, recursive=recursive)
+        return {
+            posixpath.relpath(info.path, folder)
+            for info in self.fs.get_file_info(selector)
+            if info.type == pafs.FileType.File
+        }
 
 def data_root() -> DataRoot:
     return DataRoot(get_settings().data_root)

@@ -194,3 +194,16 @@ def test_a_corrected_file_makes_v2_with_a_changelog_and_v1_stays(reported, quart
     assert f"| Indikator monev per unit | {UNIT} / services_received | nilai | {total} | {total - 1} |" in log
     assert f"{UNIT}: berkas baru atau perbaikan diterima: `layanan_2026Q3.csv` (service_log" in log
     assert f"{UNIT}: berkas tidak dipakai lagi (diganti atau ditarik): `layanan_2026Q3.csv`" in log
+
+
+def test_an_interrupted_copy_without_its_seal_is_rebuilt_under_the_same_version(reported, quarter):
+    """Object storage copies a release file by file: a folder missing FINGERPRINT never counts."""
+    publish_release(quarter, now=AFTER_DEADLINE)
+    reported.write_bytes(b"half", "releases", quarter.label, "v2", "SHA256SUMS")
+    drop(reported, UNIT, "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS[:-1]) + "\n")
+    ingest_unit(UNIT)
+    build_indicators(quarter)
+    release = publish_release(quarter, now=AFTER_DEADLINE)
+    assert (release.version, release.created) == (2, True)
+    assert release_file(reported, quarter, 2, "SHA256SUMS") != b"half"
+    assert "FINGERPRINT" in reported.list_files("releases", quarter.label, "v2")

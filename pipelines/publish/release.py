@@ -73,6 +73,8 @@ FINGERPRINTED = (INDICATOR_TABLE, ROLLUP_TABLE, PROFILE_TABLE, QUALITY_TABLE)
 
 DICTIONARY_FILE = "kamus_data.md"
 CHANGELOG_FILE = "CHANGELOG.md"
+SEAL_FILE = "FINGERPRINT"
+"""Written last: a release folder holding it is complete."""
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -104,14 +106,18 @@ def release_dir(quarter: Quarter, version: int) -> tuple[str, str, str]:
 
 
 def latest_version(root: DataRoot, quarter: Quarter) -> int:
+    """The newest sealed version: a folder without its FINGERPRINT (the last file written) is
+    an interrupted copy on object storage, and the next build takes its number and replaces it."""
     versions = [
-        int(name[1:]) for name in root.list_dirs("releases", quarter.label) if name[:1] == "v" and name[1:].isdigit()
+        int(name[1:])
+        for name in root.list_dirs("releases", quarter.label)
+        if name[:1] == "v" and name[1:].isdigit() and root.exists("releases", quarter.label, name, SEAL_FILE)
     ]
     return max(versions, default=0)
 
 
 def _fingerprint_of(root: DataRoot, quarter: Quarter, version: int) -> str | None:
-    parts = (*release_dir(quarter, version), "FINGERPRINT")
+    parts = (*release_dir(quarter, version), SEAL_FILE)
     return root.read_bytes(*parts).decode().strip() if root.exists(*parts) else None
 
 
@@ -264,8 +270,8 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
     validate_package(package, files)
     files["datapackage.json"] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
     files["SHA256SUMS"] = "".join(f"{_sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
-    files["FINGERPRINT"] = f"{fingerprint}\n".encode()
-    with root.replacing_dir(*release_dir(quarter, version)) as staging:
+    files[SEAL_FILE] = f"{fingerprint}\n".encode()
+    with root.replacing_dir(*release_dir(quarter, version), seal=SEAL_FILE) as staging:
         for name, data in files.items():
             with root.fs.open_output_stream(posixpath.join(staging, name)) as stream:
                 stream.write(data)
