@@ -114,5 +114,6 @@ class DataRoot:
             if info.type == pafs.FileType.File
         }
 
+
 def data_root() -> DataRoot:
     return DataRoot(get_settings().data_root)
