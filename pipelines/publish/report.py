@@ -315,8 +315,8 @@ def report_html(content: ReleaseContent) -> str:
 
 def report_pdf(html: str) -> bytes:
     """The page printed by WeasyPrint with the page's own print stylesheet, so the PDF looks like the page."""
+    for name in NOISY_LOGGERS:  # before the import, which already parses the built-in stylesheets
+        logging.getLogger(name).setLevel(logging.ERROR)
     import weasyprint
 
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
     return weasyprint.HTML(string=html).write_pdf()
