@@ -26,7 +26,9 @@ def airflow_env(home: Path, data_root: Path) -> dict[str, str]:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    result = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise AssertionError(f"airflow db migrate failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
 
 
 def dags_test(env: dict[str, str], dag_id: str, logical_date: str, conf: dict | None = None) -> str:
