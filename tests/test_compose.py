@@ -30,6 +30,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
+from pipelines.registry import registry
 from tests.postgres_server import postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ DOCKERIGNORE = REPO / ".dockerignore"
 
 AIRFLOW_IMAGE = "apache/airflow:3.3.2-python3.11"
 BUCKET = "monev"
+PLANNED_UNITS = 4_000
 REQUIRED_SERVICES = {
     "postgres",
     "redis",
@@ -243,6 +245,16 @@ def test_every_third_party_image_is_pinned_to_a_tag() -> None:
     images = {name: service["image"] for name, service in services().items() if "build" not in service}
     unpinned = {name: image for name, image in images.items() if ":" not in image or image.endswith(":latest")}
     assert not unpinned, f"pin these images to a release tag: {unpinned}"
+
+
+def test_mapped_task_limit_leaves_room_for_the_planned_units() -> None:
+    """monev_ingest maps a pull per (unit, source); the platform is planned to reach 4,000 units."""
+    limits = {
+        name: int(environment(service).get("AIRFLOW__CORE__MAX_MAP_LENGTH", 1024))
+        for name, service in airflow_services().items()
+    }
+    sources_per_unit = max(len(unit.sources) for unit in registry().units)
+    assert min(limits.values()) >= PLANNED_UNITS * sources_per_unit, limits
 
 
 # --- secrets ---------------------------------------------------------------------------------
