@@ -79,16 +79,12 @@ def storage(production: bool, scratch: Path) -> Iterator[dict[str, str]]:
     if not production:
         yield {"MONEV_DATA_ROOT": str(scratch / "data"), "MONEV_CATALOG_URL": f"sqlite:///{scratch}/catalog.sqlite"}
         return
-    import psycopg
-    import pyarrow.fs as pafs
-
-    from tests.postgres_server import postgres_server
-    from tests.s3_server import s3_server
+    from tests.postgres_server import create_databases, postgres_server
+    from tests.s3_server import create_bucket, s3_server
 
     with postgres_server() as address, s3_server() as endpoint:
-        with psycopg.connect(f"postgresql://postgres@{address}/postgres", autocommit=True) as connection:
-            connection.execute("CREATE DATABASE monev_catalog")
-        pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True).create_dir("monev")
+        create_databases(address, "monev_catalog")
+        create_bucket(endpoint, "monev")
         yield {
             "MONEV_DATA_ROOT": f"s3://monev/data?endpoint_override={endpoint}&scheme=http",
             "MONEV_CATALOG_URL": f"postgresql+psycopg://postgres@{address}/monev_catalog",

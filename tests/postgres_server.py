@@ -51,3 +51,13 @@ def postgres_server() -> Iterator[str]:
     finally:
         run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def create_databases(address: str, *names: str) -> None:
+    """Empty databases on the server at `address`, dropped first if a previous run left them."""
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{address}/postgres", autocommit=True) as connection:
+        for name in names:
+            connection.execute(f"DROP DATABASE IF EXISTS {name}")
+            connection.execute(f"CREATE DATABASE {name}")

@@ -12,11 +12,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
+import pyarrow.fs as pafs
+
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "monev-test",
     "AWS_SECRET_ACCESS_KEY": "monev-test-secret",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+
+
+def create_bucket(endpoint: str, bucket: str) -> pafs.S3FileSystem:
+    """A bucket on the server at `endpoint`; data roots on S3 expect theirs to exist."""
+    storage = pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True)
+    storage.create_dir(bucket)
+    return storage
 
 
 @contextmanager

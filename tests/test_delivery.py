@@ -93,12 +93,10 @@ def test_the_copy_goes_to_the_publish_location_once(sealed, data_root, tmp_path)
 
 
 def test_the_copy_goes_to_object_storage(sealed, data_root):
-    import pyarrow.fs as pafs
-
-    from tests.s3_server import s3_server
+    from tests.s3_server import create_bucket, s3_server
 
     with s3_server() as endpoint:
-        pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True).create_dir("portal")
+        create_bucket(endpoint, "portal")
         location = f"s3://portal/monev?endpoint_override={endpoint}&scheme=http"
         copy_release(sealed, 1, location)
         target = DataRoot(location)

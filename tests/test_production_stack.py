@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-import psycopg
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
@@ -21,7 +19,8 @@ from pipelines.registry import registry
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import airflow_env, dags_test, migrate
-from tests.s3_server import s3_server
+from tests.postgres_server import create_databases
+from tests.s3_server import create_bucket, s3_server
 from tests.smtp_server import smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -31,19 +30,12 @@ RUN_ON_10_OCTOBER = "2026-10-10T07:00:00+07:00"
 BUCKET = "monev"
 
 
-def create_databases(address: str, *names: str) -> None:
-    with psycopg.connect(f"postgresql://postgres@{address}/postgres", autocommit=True) as connection:
-        for name in names:
-            connection.execute(f"DROP DATABASE IF EXISTS {name}")
-            connection.execute(f"CREATE DATABASE {name}")
-
-
 @pytest.fixture(scope="module")
 def stack(postgres_address, tmp_path_factory):
     """Sample exports on S3 → monev_ingest → monev_indicators → monev_publish, Airflow on PostgreSQL."""
     create_databases(postgres_address, "airflow_production", "monev_catalog")
     with s3_server() as endpoint, smtp_server() as (inbox, smtp_port):
-        pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True).create_dir(BUCKET)
+        create_bucket(endpoint, BUCKET)
         on_s3 = f"?endpoint_override={endpoint}&scheme=http"
         root_uri = f"s3://{BUCKET}/data{on_s3}"
         catalog_url = f"postgresql+psycopg://postgres@{postgres_address}/monev_catalog"

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from pipelines.ingest import ingest_unit
-from tests.s3_server import s3_server
+from tests.s3_server import create_bucket, s3_server
 from tests.test_ingest import FILLER_ROWS, GOOD_ROWS, HEADER
 
 
 def test_exports_dropped_in_a_bucket_are_pulled_and_loaded(config_dir, data_root, quarter):
     with s3_server() as endpoint:
-        storage = pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True)
-        storage.create_dir("unit-drops")
+        storage = create_bucket(endpoint, "unit-drops")
         with storage.open_output_stream("unit-drops/ppkk/2026/layanan_2026Q3.csv") as stream:
             stream.write((HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS) + "\n").encode())
         location = f"s3://unit-drops/ppkk?endpoint_override={endpoint}&scheme=http"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import psycopg
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 from pipelines.ingest import ingest_unit, pull_source
 from pipelines.sources import SourceError
 from pipelines.warehouse import catalog
+from tests.postgres_server import create_databases
 
 JAKARTA = timezone(timedelta(hours=7))
 CREATE = """
@@ -48,8 +48,7 @@ def unit_database(request, postgres_address, tmp_path, monkeypatch, config_dir):
     """The P2TK service database (PostgreSQL or SQLite) declared as a sql source of UPT-P2TK."""
     if request.param == "postgresql":
         name = f"p2tk_{abs(hash(tmp_path)) % 10**8}"
-        with psycopg.connect(f"postgresql://postgres@{postgres_address}/postgres", autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
+        create_databases(postgres_address, name)
         monkeypatch.setenv("AIRFLOW_CONN_P2TK_DB", f"postgres://postgres@{postgres_address}/{name}")
         engine = sa.create_engine(f"postgresql+psycopg://postgres@{postgres_address}/{name}")
         create = CREATE

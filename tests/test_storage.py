@@ -5,11 +5,10 @@ from __future__ import annotations
 import posixpath
 import uuid
 
-import pyarrow.fs as pafs
 import pytest
 
 from pipelines.storage import DataRoot
-from tests.s3_server import s3_server
+from tests.s3_server import create_bucket, s3_server
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def root(request, tmp_path) -> DataRoot:
         return DataRoot(str(tmp_path / "data"))
     endpoint = request.getfixturevalue("s3_endpoint")
     bucket = f"monev-{uuid.uuid4().hex}"
-    pafs.S3FileSystem(endpoint_override=endpoint, scheme="http", allow_bucket_creation=True).create_dir(bucket)
+    create_bucket(endpoint, bucket)
     return DataRoot(f"s3://{bucket}/data?endpoint_override={endpoint}&scheme=http")
 
 
