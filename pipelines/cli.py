@@ -95,9 +95,18 @@ def _print_outbox(quarter: Quarter, version: str) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from pipelines.warehouse.query import connect
+    import duckdb
 
-    relation = connect().sql(args.sql)
+    from pipelines.warehouse.query import QueryRefused, read_only_query
+
+    try:
+        relation = read_only_query(args.sql)
+    except (QueryRefused, duckdb.PermissionException) as refused:
+        print(f"query refused: {refused}", file=sys.stderr)
+        return 2
+    except duckdb.Error as error:
+        print(f"query failed: {error}", file=sys.stderr)
+        return 1
     if relation is None:
         return 0
     if args.format == "csv":

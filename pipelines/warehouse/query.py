@@ -18,6 +18,13 @@ from pipelines.warehouse.schemas import (
     TABLES,
 )
 
+READ_ONLY_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+
+class QueryRefused(ValueError):
+    """An analyst's query that would do more than read the warehouse."""
+
+
 ZONE_TABLES = {
     **{name: ("warehouse", name, schema, PARTITIONING[name]) for name, schema in TABLES.items()},
     "quarantine": ("quarantine", QUARANTINE_TABLE, QUARANTINE, PARTITION_KEYS),
@@ -53,6 +60,31 @@ def connect(root: DataRoot | None = None) -> duckdb.DuckDBPyConnection:
                             if written else schema.empty_table())  # fmt: skip
     connection.register("ingest_log", _ingest_log_table())
     return connection
+
+
+def read_only_query(sql: str, root: DataRoot | None = None) -> duckdb.DuckDBPyRelation | None:
+    """Run an analyst's ad-hoc SQL so that it can only read the warehouse's views.
+
+    Only SELECT-like statements pass, and DuckDB's own file and network access is switched off and
+    locked before the query runs: no COPY TO, ATTACH, INSTALL or read_csv('/etc/…'), whatever the SQL.
+    """
+    connection = connect(root)
+    statements = connection.extract_statements(sql)
+    if not statements:
+        raise QueryRefused("the query is empty: give one SELECT statement")
+    others = [
+        f"statement {number} is {statement.type.name}"
+        for number, statement in enumerate(statements, 1)
+        if statement.type not in READ_ONLY_STATEMENTS
+    ]
+    if others:
+        raise QueryRefused(
+            f"only SELECT (or EXPLAIN) statements run against the warehouse; {', '.join(others)}. "
+            "The warehouse is changed only by the pipelines; to keep a result, use --format csv > file.csv"
+        )
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
+    return connection.sql(sql)
 
 
 def _ingest_log_table() -> pa.Table:
