@@ -9,11 +9,14 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.logins: list[str] = []
+        """Users that authenticated with the server's password."""
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
@@ -21,12 +24,21 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
+def smtp_server(password: str | None = None) -> Iterator[tuple[Inbox, int]]:
+    """With `password`, the server offers AUTH (without TLS, on loopback) and accepts only that password."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+
+    def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        accepted = isinstance(auth_data, LoginPassword) and auth_data.password.decode() == password
+        if accepted:
+            inbox.logins.append(auth_data.login.decode())
+        return AuthResult(success=accepted)
+
+    extra = {"authenticator": authenticate, "auth_require_tls": False} if password else {}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **extra)
     controller.start()
     try:
         yield inbox, port
