@@ -67,13 +67,13 @@ class DataRoot:
 
     @contextmanager
     def replacing_dir(self, *parts: str, seal: str | None = None) -> Iterator[str]:
-        """Yield a staging folder; on success it replaces the target folder whole.
+        """Yield a staging folder; on success its files replace the target folder's.
 
-        Readers never see a half-written partition: the new content is complete before the
-        swap, and a crash before the swap leaves the old folder untouched. A local folder is
-        swapped by renaming. Object storage cannot rename a folder, so each staged object is
-        copied over its namesake (an atomic replacement per object: a one-file partition is
-        swapped whole) and the `seal` file, which marks a multi-file folder complete, goes last.
+        Readers never see a half-written file, and a process killed at any moment leaves every
+        file either old or new: each staged file replaces its namesake in one atomic step (a
+        rename on a local disk, a copy on object storage, which cannot rename), so a one-file
+        partition is swapped whole. A multi-file folder is marked complete by its `seal` file,
+        which goes last. Files the new content no longer has are deleted after.
         """
         staging = self.path(".staging", uuid.uuid4().hex)
         self.fs.create_dir(staging, recursive=True)
@@ -82,26 +82,19 @@ class DataRoot:
         except BaseException:
             self.fs.delete_dir(staging)
             raise
-        if isinstance(self.fs, pafs.LocalFileSystem):
-            self._swap_by_rename(staging, self.path(*parts))
-        else:
-            self._swap_by_copy(staging, self.path(*parts), seal)
+        self._swap(staging, self.path(*parts), seal)
 
-    def _swap_by_rename(self, staging: str, target: str) -> None:
-        retired = self.path(".staging", f"retired-{uuid.uuid4().hex}")
-        self.fs.create_dir(posixpath.dirname(target), recursive=True)
-        had_old = self.fs.get_file_info(target).type != pafs.FileType.NotFound
-        if had_old:
-            self.fs.move(target, retired)
-        self.fs.move(staging, target)
-        if had_old:
-            self.fs.delete_dir(retired)
-
-    def _swap_by_copy(self, staging: str, target: str, seal: str | None) -> None:
+    def _swap(self, staging: str, target: str, seal: str | None) -> None:
+        local = isinstance(self.fs, pafs.LocalFileSystem)
         staged = self._files_under(staging, recursive=True)
         existing = self._files_under(target, recursive=True)
         for name in sorted(staged, key=lambda name: (name == seal, name)):
-            self.fs.copy_file(posixpath.join(staging, name), posixpath.join(target, name))
+            source, destination = posixpath.join(staging, name), posixpath.join(target, name)
+            if local:
+                self.fs.create_dir(posixpath.dirname(destination), recursive=True)
+                self.fs.move(source, destination)
+            else:
+                self.fs.copy_file(source, destination)
         for name in existing - staged:
             self.fs.delete_file(posixpath.join(target, name))
         self.fs.delete_dir(staging)
