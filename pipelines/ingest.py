@@ -20,6 +20,7 @@ from pipelines.sources.http import pull_http
 from pipelines.sources.sql import pull_sql
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
+from pipelines.warehouse.locks import one_run_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ Puller = Callable[[Unit, object, DataRoot], Iterator[Delivery]]
 PULLERS: dict[str, Puller] = {"files": pull_files, "sql": pull_sql, "http": pull_http}
 
 
+@one_run_at_a_time("pull {unit_code}/{source_name}")
 def pull_source(unit_code: str, source_name: str, root: DataRoot | None = None) -> list[dict]:
     """Receive whatever the source has that is new; returns the catalog entries made."""
     root = root or data_root()

@@ -24,6 +24,7 @@ from pipelines.registry import Unit, registry
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
 from pipelines.warehouse.catalog import ReceivedFile
+from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import replace_partition
 from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
 
@@ -135,6 +136,7 @@ def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: Da
     return rows
 
 
+@one_run_at_a_time("load {unit_code}")
 def load_unit(unit_code: str, quarters: Iterable[Quarter] = (), root: DataRoot | None = None) -> LoadReport:
     """Load what the unit delivered since the last run, and rebuild any `quarters` asked for explicitly."""
     root = root or data_root()

@@ -37,6 +37,10 @@ class Settings:
     """MONEV_REPORT_RECIPIENTS; None: the list in config/release.yaml."""
     publish_location: str | None
     """MONEV_PUBLISH_LOCATION; None: the location in config/release.yaml."""
+    lock_wait_seconds: float
+    """How long a run waits for another run of the same work (same unit, same quarter) to finish."""
+    lock_stale_minutes: float
+    """A lock held longer than this by a process on another host is taken to be left by a crash."""
 
     @property
     def units_file(self) -> Path:
@@ -87,4 +91,6 @@ def get_settings() -> Settings:
         publish_location=location_uri(os.environ["MONEV_PUBLISH_LOCATION"])
         if os.environ.get("MONEV_PUBLISH_LOCATION")
         else None,
+        lock_wait_seconds=float(os.environ.get("MONEV_LOCK_WAIT_SECONDS", "3600")),
+        lock_stale_minutes=float(os.environ.get("MONEV_LOCK_STALE_MINUTES", "180")),
     )

@@ -21,6 +21,7 @@ from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.dimensions import write_dimensions
+from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import read_quarter, read_quarter_table, replace_partition, replace_quarter_table
 from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, UNIT_QUARTER_INDICATORS
 
@@ -160,6 +161,7 @@ def _refresh_next_quarter(
         _write_rollups(root, following, with_change(later_rollups, rollups, ROLLUP_KEY))
 
 
+@one_run_at_a_time("indicators {quarter}")
 def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str, int]:
     """Recompute every unit's indicators and the roll-ups for `quarter`; returns how many values each unit got."""
     root = root or data_root()

@@ -30,6 +30,7 @@ from pipelines.publish.tables import csv_rows
 from pipelines.settings import get_settings, location_uri
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
+from pipelines.warehouse.locks import one_run_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ def release_message(
     return compose(subject, body, recipients, sender, attachments, message_id)
 
 
+@one_run_at_a_time("email {quarter} v{version}")
 def email_release(quarter: Quarter, version: int, root: DataRoot | None = None, resend: bool = False) -> str:
     """E-mail the release once to the configured recipients; returns what happened, for logs and the CLI.
 

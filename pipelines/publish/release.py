@@ -38,6 +38,7 @@ from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
+from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import read_quarter_table
 from pipelines.warehouse.schemas import ROLLUP_QUARTER_INDICATORS
 
@@ -215,6 +216,7 @@ def completeness(
     return quality, withheld
 
 
+@one_run_at_a_time("release {quarter}")
 def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetime | None = None) -> Release:
     """Gate, build, validate and seal the quarter's release (or confirm the latest one is current)."""
     root = root or data_root()

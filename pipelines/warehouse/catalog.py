@@ -7,6 +7,7 @@ SQLAlchemy Core on a SQLite file under the data root by default; any SQLAlchemy 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,6 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DatabaseError
 
 from pipelines.settings import TIMEZONE, get_settings
 
@@ -99,6 +101,14 @@ release_delivery = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+run_lock = Table(
+    "run_lock",
+    metadata,
+    Column("name", String(256), primary_key=True),  # e.g. "load UPT-K3", "release 2026Q3"
+    Column("holder", String(256), nullable=False),  # host:pid
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+)
+
 JUDGED = ("received", "accepted", "partial", "rejected")
 """Statuses of files a partition rebuild looks at (a rejected file's rows go to quarantine again)."""
 
@@ -146,8 +156,20 @@ def _engine(url: str) -> Engine:
             connection.execute("PRAGMA foreign_keys=ON")
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    metadata.create_all(engine)
+    _create_tables(engine)
     return engine
+
+
+def _create_tables(engine: Engine, attempts: int = 3) -> None:
+    """Two processes starting on a new catalog race to create its tables; the loser finds them on a second look."""
+    for attempt in range(1, attempts + 1):
+        try:
+            metadata.create_all(engine)
+            return
+        except DatabaseError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)
 
 
 def engine() -> Engine:

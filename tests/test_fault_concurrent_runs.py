@@ -1,0 +1,158 @@
+"""Two runs of the same work at once end as one run: named locks in the catalog, idempotent writers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import create_engine, insert, text
+
+from pipelines.samples import write_samples
+from pipelines.storage import DataRoot
+from pipelines.warehouse.catalog import engine, run_lock
+from pipelines.warehouse.locks import LockTimeout, exclusive
+from tests.airflow_cli import REPO
+from tests.smtp_server import smtp_server
+
+HOLD_THEN_RELEASE = """
+import sys, time
+from pipelines.warehouse.locks import exclusive
+with exclusive("release 2026Q3"):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[1]))
+print("released", flush=True)
+"""
+
+
+def lock_row(holder: str, age: timedelta) -> None:
+    with engine().begin() as connection:
+        connection.execute(
+            insert(run_lock).values(name="release 2026Q3", holder=holder, acquired_at=datetime.now(UTC) - age)
+        )
+
+
+def locks_held() -> list[tuple]:
+    with engine().connect() as connection:
+        return connection.execute(text("SELECT name, holder FROM run_lock")).fetchall()
+
+
+def test_a_second_run_waits_until_the_first_releases(data_root):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THEN_RELEASE, "2"], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "held\n"
+    started = time.monotonic()
+    with exclusive("release 2026Q3"):
+        waited = time.monotonic() - started
+        assert holder.stdout.readline() == "released\n", "the lock was granted while the other run held it"
+    holder.wait(timeout=30)
+    assert waited > 1
+    assert locks_held() == []
+
+
+def test_a_lock_left_by_a_dead_process_on_this_host_is_taken_over(data_root, caplog):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    lock_row(f"{socket.gethostname()}:{gone.pid}", timedelta(seconds=5))
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING), exclusive("release 2026Q3"):
+        assert time.monotonic() - started < 1
+    assert f"taking over from {socket.gethostname()}:{gone.pid}" in caplog.text
+
+
+def test_a_fresh_lock_held_on_another_host_makes_the_run_wait_then_stop_clearly(data_root, monkeypatch):
+    monkeypatch.setenv("MONEV_LOCK_WAIT_SECONDS", "1.5")
+    lock_row("airflow-worker-2:4242", timedelta(minutes=5))
+    refusal = r"release 2026Q3: another run \(airflow-worker-2:4242, since .*wrote nothing"
+    with pytest.raises(LockTimeout, match=refusal):
+        exclusive("release 2026Q3").__enter__()
+    assert locks_held() == [("release 2026Q3", "airflow-worker-2:4242")]
+
+
+def test_a_lock_held_on_another_host_beyond_the_stale_age_is_taken_over(data_root):
+    lock_row("airflow-worker-2:4242", timedelta(hours=4))
+    with exclusive("release 2026Q3"):
+        assert locks_held() == [("release 2026Q3", f"{socket.gethostname()}:{os.getpid()}")]
+
+
+def test_processes_opening_a_new_catalog_together_all_get_its_tables(tmp_path):
+    env = {**os.environ, "MONEV_DATA_ROOT": str(tmp_path / "data")}
+    opening = "from pipelines.warehouse.catalog import engine, ingest_log; engine(); ingest_log()"
+    starts = [
+        subprocess.Popen([sys.executable, "-c", opening], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    failures = [error for start in starts if (error := start.communicate(timeout=120)[1]) and start.returncode]
+    assert not failures, failures[0][-2000:]
+
+
+# --- the whole chain twice at once ---------------------------------------------------------------
+
+
+def run_chain(root: Path, smtp_port: int, copies: int) -> None:
+    """`copies` CLI runs of the quarter's chain started together on the same data root."""
+    env = {
+        **os.environ,
+        "MONEV_DATA_ROOT": str(root),
+        "MONEV_VALIDATION_WORKERS": "1",
+        "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{smtp_port}?disable_tls=true",
+        "MONEV_REPORT_RECIPIENTS": "biro.organisasi@reformasi.example.go.id",
+    }
+    command = [sys.executable, "-m", "pipelines", "run", "--quarter", "2026Q3"]
+    runs = [
+        subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(copies)
+    ]
+    for run in runs:
+        output, _ = run.communicate(timeout=600)
+        first_error = output.find("Traceback") if "Traceback" in output else output.find("ERROR")
+        assert run.returncode == 0, output[max(first_error, 0) :][:6000]
+
+
+def warehouse(root: Path) -> dict[str, list[dict]]:
+    return {
+        str(path.relative_to(root)): sorted(pq.read_table(path).to_pylist(), key=repr)
+        for path in sorted((root / "warehouse").rglob("*.parquet"))
+    }
+
+
+def catalog(root: Path) -> dict[str, list[tuple]]:
+    with create_engine(f"sqlite:///{root}/catalog.sqlite").connect() as connection:
+        return {
+            "received": connection.execute(
+                text("SELECT unit_code, file_name, status FROM received_file ORDER BY 1, 2, 3")
+            ).fetchall(),
+            "releases": connection.execute(text("SELECT quarter, version, fingerprint FROM release")).fetchall(),
+            "deliveries": connection.execute(
+                text("SELECT quarter, version, channel, status FROM release_delivery ORDER BY 3")
+            ).fetchall(),
+            "locks": connection.execute(text("SELECT * FROM run_lock")).fetchall(),
+        }
+
+
+@pytest.mark.e2e
+def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
+    outcomes = {}
+    for copies in (1, 2):
+        root = tmp_path / f"{copies}-runs"
+        write_samples(quarter, rows=700, root=DataRoot(str(root)))
+        with smtp_server() as (inbox, port):
+            run_chain(root, port, copies)
+        outcomes[copies] = {"warehouse": warehouse(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
+        outcomes[copies]["releases"] = sorted(path.name for path in (root / "releases" / "2026-Q3").iterdir())
+    one, two = outcomes[1], outcomes[2]
+    assert two["e-mails"] == one["e-mails"] == 1
+    assert two["releases"] == one["releases"] == ["v1"]
+    assert two["catalog"] == one["catalog"]
+    assert two["catalog"]["locks"] == []
+    assert two["warehouse"].keys() == one["warehouse"].keys()
+    differing = [path for path in one["warehouse"] if one["warehouse"][path] != two["warehouse"][path]]
+    assert not differing, differing
