@@ -11,15 +11,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
 from pipelines.warehouse.catalog import engine, run_lock
 from pipelines.warehouse.locks import LockTimeout, exclusive
 from tests.airflow_cli import REPO
+from tests.outcome import catalog, tables
 from tests.smtp_server import smtp_server
 
 HOLD_THEN_RELEASE = """
@@ -117,27 +117,6 @@ def run_chain(root: Path, smtp_port: int, copies: int) -> None:
         assert run.returncode == 0, output[max(first_error, 0) :][:6000]
 
 
-def warehouse(root: Path) -> dict[str, list[dict]]:
-    return {
-        str(path.relative_to(root)): sorted(pq.read_table(path).to_pylist(), key=repr)
-        for path in sorted((root / "warehouse").rglob("*.parquet"))
-    }
-
-
-def catalog(root: Path) -> dict[str, list[tuple]]:
-    with create_engine(f"sqlite:///{root}/catalog.sqlite").connect() as connection:
-        return {
-            "received": connection.execute(
-                text("SELECT unit_code, file_name, status FROM received_file ORDER BY 1, 2, 3")
-            ).fetchall(),
-            "releases": connection.execute(text("SELECT quarter, version, fingerprint FROM release")).fetchall(),
-            "deliveries": connection.execute(
-                text("SELECT quarter, version, channel, status FROM release_delivery ORDER BY 3")
-            ).fetchall(),
-            "locks": connection.execute(text("SELECT * FROM run_lock")).fetchall(),
-        }
-
-
 @pytest.mark.e2e
 def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
     outcomes = {}
@@ -146,7 +125,7 @@ def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
         write_samples(quarter, rows=700, root=DataRoot(str(root)))
         with smtp_server() as (inbox, port):
             run_chain(root, port, copies)
-        outcomes[copies] = {"warehouse": warehouse(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
+        outcomes[copies] = {"warehouse": tables(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
         outcomes[copies]["releases"] = sorted(path.name for path in (root / "releases" / "2026-Q3").iterdir())
     one, two = outcomes[1], outcomes[2]
     assert two["e-mails"] == one["e-mails"] == 1

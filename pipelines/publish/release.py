@@ -244,6 +244,9 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
     if latest and _fingerprint_of(root, quarter, latest) == fingerprint:
         location = root.uri_of(*release_dir(quarter, latest))
         log.info("%s unchanged since v%d; nothing new published (%s)", quarter, latest, location)
+        # A run killed after sealing never told the catalog; noting it again changes nothing otherwise.
+        sums = root.read_bytes(*release_dir(quarter, latest), "SHA256SUMS").decode()
+        catalog.record_release(str(quarter), latest, location, fingerprint, sums)
         return Release(str(quarter), latest, location, created=False, withheld=withheld)
 
     version = latest + 1
