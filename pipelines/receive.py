@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 
 from pipelines.parse.headers import HeaderConfig, HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
@@ -33,24 +34,34 @@ def detect_dataset(file_name: str, data: bytes, reg: Registry, config: HeaderCon
 
 
 def raw_parts(dataset: str | None, unit_code: str, sha256: str, file_name: str) -> tuple[str, ...]:
-    extension = posixpath.splitext(file_name)[1].lower()
+    """Where the bytes are kept: named by their hash, plus the file's extension when it is a plain one.
+
+    The name a unit gave its file never becomes part of a path (it may hold "..", slashes or
+    shell characters); only a short [a-z0-9] extension is kept, so the copy opens in its program.
+    """
+    extension = posixpath.splitext(posixpath.basename(file_name))[1].lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
+        extension = ""
     return ("raw", dataset or "unrecognised", f"unit={unit_code}", f"{sha256}{extension}")
 
 
 def receive(unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, reg: Registry) -> catalog.ReceivedFile:
     sha256 = delivery.sha256
     dataset, status, message = delivery.dataset, "received", ""
+    refusal = delivery.refusal  # the source did not take the bytes (a file over MONEV_MAX_FILE_BYTES)
     try:
-        if dataset is None:
+        if refusal:
+            dataset, message = None, f"{unit.code}/{delivery.file_name}: {refusal}"
+        elif dataset is None:
             dataset = detect_dataset(delivery.file_name, delivery.data, reg, header_config())
     except (UnreadableFile, HeaderError) as error:  # the load step rejects it with this message
         message = f"{unit.code}/{delivery.file_name}: {error}"
-    earlier = catalog.loaded_sha(unit.code, sha256)
+    earlier = None if refusal else catalog.loaded_sha(unit.code, sha256)
     if earlier is not None:
         status = "duplicate"
         message = f"same bytes as {earlier.file_name} (file {earlier.id}); not loaded again"
     parts = raw_parts(dataset, unit.code, sha256, delivery.file_name)
-    if not root.exists(*parts):
+    if not refusal and not root.exists(*parts):
         root.write_bytes(delivery.data, *parts)
     received = catalog.record_delivery(
         unit.code,
@@ -58,8 +69,8 @@ def receive(unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, re
         dataset,
         delivery.file_name,
         sha256,
-        len(delivery.data),
-        "/".join(parts),
+        delivery.size_bytes,
+        "" if refusal else "/".join(parts),
         status,
         message,
     )

@@ -41,6 +41,10 @@ class Settings:
     """How long a run waits for another run of the same work (same unit, same quarter) to finish."""
     lock_stale_minutes: float
     """A lock held longer than this by a process on another host is taken to be left by a crash."""
+    max_file_bytes: int
+    """Largest file taken from a landing folder; a larger one is rejected unread (it would be held in memory whole)."""
+    max_xlsx_unpacked_bytes: int
+    """Largest total a workbook's parts may unpack to; more is a zip bomb or a workbook to send as CSV."""
 
     @property
     def units_file(self) -> Path:
@@ -93,4 +97,6 @@ def get_settings() -> Settings:
         else None,
         lock_wait_seconds=float(os.environ.get("MONEV_LOCK_WAIT_SECONDS", "3600")),
         lock_stale_minutes=float(os.environ.get("MONEV_LOCK_STALE_MINUTES", "180")),
+        max_file_bytes=int(os.environ.get("MONEV_MAX_FILE_BYTES", 512 << 20)),
+        max_xlsx_unpacked_bytes=int(os.environ.get("MONEV_MAX_XLSX_UNPACKED_BYTES", 1 << 30)),
     )

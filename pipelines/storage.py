@@ -6,6 +6,7 @@ Every read and write in the pipeline goes through `DataRoot`, so moving the plat
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import uuid
 from collections.abc import Iterator
@@ -55,6 +56,17 @@ class DataRoot:
     def read_bytes(self, *parts: str) -> bytes:
         with self.fs.open_input_stream(self.path(*parts)) as stream:
             return stream.read()
+
+    def size(self, *parts: str) -> int:
+        return self.fs.get_file_info(self.path(*parts)).size
+
+    def sha256(self, *parts: str) -> str:
+        """Hash of a file read in chunks, for files too large to hold in memory."""
+        digest = hashlib.sha256()
+        with self.fs.open_input_stream(self.path(*parts)) as stream:
+            while chunk := stream.read(16 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def write_bytes(self, data: bytes, *parts: str) -> None:
         self.fs.create_dir(posixpath.dirname(self.path(*parts)), recursive=True)

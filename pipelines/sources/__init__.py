@@ -15,10 +15,19 @@ class Delivery:
     """Declared by the source (sql, http); None when the file's name or header must tell."""
     commit: object = None
     """Called once the delivery is safely recorded (e.g. to advance a watermark)."""
+    refusal: str = ""
+    """Why the source did not take the bytes (a file over the size limit): `data` is then empty, and
+    `digest` and `size` describe the file left where it was."""
+    digest: str | None = None
+    size: int | None = None
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.data) if self.size is None else self.size
 
 
 class SourceError(RuntimeError):
