@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,7 +18,12 @@ from datetime import date, datetime, time
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from pipelines.settings import get_settings
+
 HEADER_SEARCH_ROWS = 30
+SAMPLE_BYTES = 64_000
+"""How much of a CSV is looked at to find its delimiter and header row."""
+DELIMITERS = ",;\t|"
 HeaderScore = Callable[[list[str]], int]
 
 
@@ -62,18 +68,55 @@ def _best_header_row(rows: list[list[str]], score: HeaderScore) -> int:
     return scores.index(max(scores))
 
 
+def _short(error: Exception, limit: int = 300) -> str:
+    """An error text fit for a message: parsers quote whole rows, and a row can be megabytes long."""
+    text = str(error)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _head_rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
+    try:
+        rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise UnreadableFile(f"not a readable CSV: {_short(error)}") from None
+    return rows[:-1] if truncated else rows  # the sample cuts its last row short
+
+
+def _dialect(sample: str, truncated: bool, score: HeaderScore) -> tuple[str, list[list[str]], int]:
+    """(delimiter, first rows, header row index): the delimiter under which a header row maps best.
+
+    The stdlib sniffer guesses from character counts and is misled by an odd line (a title, a
+    very long row); the header's own column names decide, the sniffer's guess only breaks ties.
+    """
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    best: tuple[int, str, list[list[str]]] | None = None
+    for delimiter in dict.fromkeys(sniffed + DELIMITERS):
+        rows = _head_rows(sample, delimiter, truncated)[:HEADER_SEARCH_ROWS]
+        top = max((score(row) for row in rows), default=0)
+        if best is None or top > best[0]:
+            best = (top, delimiter, rows)
+    _, delimiter, rows = best
+    if not rows:
+        raise UnreadableFile(f"the first line is longer than {SAMPLE_BYTES:,} bytes; that is no table export")
+    return delimiter, rows, _best_header_row(rows, score)
+
+
 def read_csv(data: bytes, score: HeaderScore) -> RawTable:
     data = data.removeprefix(b"\xef\xbb\xbf")
     if data.strip() == b"":
         raise UnreadableFile("the file is empty")
+    if b"\x00" in data[:SAMPLE_BYTES]:
+        raise UnreadableFile(
+            "the file holds binary data (NUL bytes), not CSV text: a workbook or another file renamed, "
+            "or text saved as UTF-16 ('Unicode Text'); save it as 'CSV UTF-8' or send the XLSX"
+        )
     encoding = _encoding_of(data)
-    sample = data[:64_000].decode(encoding, errors="ignore")
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    head_rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
-    header_index = _best_header_row(head_rows, score)
+    truncated = len(data) > SAMPLE_BYTES
+    sample = data[:SAMPLE_BYTES].decode(encoding, errors="ignore")
+    delimiter, head_rows, header_index = _dialect(sample, truncated, score)
     headers = [cell.strip() for cell in head_rows[header_index]]
     names = [f"c{i}" for i in range(len(headers))]
     try:
@@ -88,7 +131,14 @@ def read_csv(data: bytes, score: HeaderScore) -> RawTable:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise UnreadableFile(f"not a consistent table after the header row: {error}") from None
+        raise UnreadableFile(f"not a consistent table after the header row: {_short(error)}") from None
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start]
+        line = data[: data.index(bytes([byte]))].count(b"\n") + 1
+        raise UnreadableFile(
+            f"line {line} holds byte 0x{byte:02x}, which is neither UTF-8 nor Windows-1252 text; "
+            "save the file as 'CSV UTF-8'"
+        ) from None
     first_data_line = header_index + 2
     row_numbers = pa.array(range(first_data_line, first_data_line + table.num_rows), pa.int64())
     return RawTable(headers=headers, cells=table, row_numbers=row_numbers)
@@ -106,9 +156,35 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def check_unpacked_size(data: bytes, limit: int) -> None:
+    """Refuse a workbook whose parts unpack past `limit` bytes, before any reader expands them.
+
+    An XLSX is a zip archive: a few kilobytes can declare gigabytes of sheet XML (a zip bomb).
+    The declared sizes are checked first; every part is then inflated in bounded chunks, which
+    also catches sizes declared falsely (zipfile stops at the declared size and checks the CRC).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            declared = sum(part.file_size for part in parts)
+            if declared > limit:
+                raise UnreadableFile(
+                    f"the workbook unpacks to {declared:,} bytes from {len(data):,} "
+                    f"({declared / max(len(data), 1):,.0f} times its size), more than the limit of {limit:,} "
+                    "(MONEV_MAX_XLSX_UNPACKED_BYTES); split it by month or send it as CSV"
+                )
+            for part in parts:
+                with archive.open(part) as stream:
+                    while stream.read(1 << 20):
+                        pass
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as error:
+        raise UnreadableFile(f"not a readable Excel workbook: {_short(error)}") from None
+
+
 def read_xlsx(data: bytes, score: HeaderScore) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_unpacked_size(data, get_settings().max_xlsx_unpacked_bytes)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:
@@ -146,6 +222,8 @@ def read_json(data: bytes, score: HeaderScore) -> RawTable:
     """Records from an API or a JSON export: a list of objects, or one under "records" or "data"."""
     try:
         document = json.loads(data)
+    except RecursionError:
+        raise UnreadableFile("the JSON is nested too deeply to be a list of records") from None
     except ValueError as error:
         raise UnreadableFile(f"not valid JSON: {error}") from None
     records = document.get("records", document.get("data")) if isinstance(document, dict) else document
