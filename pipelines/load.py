@@ -11,9 +11,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pyarrow as pa
 
-from pipelines.parse.canonical import MissingColumns, ParsedExport, row_quarters, to_canonical
+from pipelines.parse.canonical import EARLIEST_PLAUSIBLE_DATE, MissingColumns, ParsedExport, row_quarters, to_canonical
 from pipelines.parse.headers import HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.periods import Quarter
@@ -31,6 +32,11 @@ from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUA
 log = logging.getLogger(__name__)
 
 PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError)
+NO_ROWS = "the file has its column titles but no data rows; send the export with its rows"
+NO_DATE = (
+    f"no row has a plausible date (from {EARLIEST_PLAUSIBLE_DATE:%d/%m/%Y} to the day the file arrived); "
+    "check the date column"
+)
 
 
 @dataclass
@@ -84,10 +90,13 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
             catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {error}")
             log.warning("rejected %s/%s: %s", unit.code, file.file_name, error)
             continue
+        if export.frame.empty:
+            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_ROWS}")
+            continue
         years, quarters = row_quarters(export, file.dataset, file.delivered_on)
-        file_quarters = {Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if y is not None}
+        file_quarters = {Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if not pd.isna(y)}
         if not file_quarters:
-            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: no row has a valid date")
+            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_DATE}")
             continue
         catalog.set_file_quarters(file.id, [(q.year, q.quarter) for q in file_quarters])
         touched |= file_quarters

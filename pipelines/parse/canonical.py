@@ -59,6 +59,9 @@ KEY_COLUMNS = {
     "zi_perception": "response_id",
     "zi_lke": "area",
 }
+EARLIEST_PLAUSIBLE_DATE = dt.date(2010, 1, 1)
+"""Older dates are typos or a spreadsheet's empty date (1900-01-01), never a quarter to build: such a
+row stays in its file's quarter, where the suite quarantines it (the ZI programme began in 2012)."""
 SURVEY_DATASETS = ("skm_response", "zi_perception")
 PERCEPTION_ITEMS = (*IPKP_ITEMS, *IPAK_ITEMS)
 
@@ -201,6 +204,13 @@ def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, conf
     return RawTable(raw.headers, raw.cells.filter(keep), raw.row_numbers.filter(keep), raw.location)
 
 
+def _claims_other_unit(values: pa.Array, unit: Unit) -> pa.Array:
+    """Rows whose unit-code cell names another unit (its code or name): a unit's folder holds its own rows only."""
+    own = {normalise_label(unit.code), normalise_label(unit.name)}
+    other = map_labels(values, lambda text: None if normalise_label(text) in own else text)
+    return pc.fill_null(pc.is_valid(other), False)
+
+
 def _person_key(raw: RawTable, config: HeaderConfig) -> pa.Array | None:
     key = get_settings().pseudonym_key
     found = config.personal_columns(raw.headers)
@@ -225,6 +235,9 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
     columns: dict[str, pa.Array] = {}
     issues: list[pd.DataFrame] = []
     for column, values in raw_values.items():
+        if column == "unit_code":  # checked, never loaded: the unit is the folder the file came from
+            issues.append(_issues(_claims_other_unit(values, unit), column, "other_unit"))
+            continue
         columns[column], rule = _parse_column(dataset, column, values, unit, config)
         if rule:
             issues.append(_issues(failed(values, columns[column]), column, rule))
@@ -237,6 +250,10 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
     frame.insert(0, "unit_code", unit.code)
     if dataset == "service_log":
         frame = _standard_columns(frame, unit)
+        # A known service received before its first standard took effect cannot be judged (no time limit).
+        known = frame["service_code"].isin([service.code for service in unit.services])
+        unjudged = known & frame["received_date"].notna() & frame["sla_days"].isna()
+        issues.append(_issues(pa.array(unjudged.to_numpy(dtype=bool)), "received_date", "no_standard"))
     if dataset in SURVEY_DATASETS and "response_id" not in frame:
         frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
     return ParsedExport(
@@ -256,6 +273,8 @@ def _nullable_types(arrow_type: pa.DataType) -> object:
 def row_quarters(parsed: ParsedExport, dataset: str, delivered_on: dt.date) -> tuple[pd.Series, pd.Series]:
     """(year, quarter) of each row by its own date; rows without a plausible date get the file's main quarter.
 
+    A plausible date lies between EARLIEST_PLAUSIBLE_DATE and the day the file arrived.
+
     Rows go to the quarter their date falls in, so an extract spanning quarters (an incremental
     database pull, a late entry) updates each quarter it touches. A date after the day the file
     arrived is a typo (2062 for 2026), not a future quarter: such a row stays with the file's main
@@ -263,8 +282,10 @@ def row_quarters(parsed: ParsedExport, dataset: str, delivered_on: dt.date) -> t
     """
     dates = parsed.frame[PERIOD_DATE[dataset]]
     year, quarter = dates.dt.year, dates.dt.quarter
-    known = dates.notna() & (dates <= pd.Timestamp(delivered_on))
+    known = dates.notna() & (dates >= pd.Timestamp(EARLIEST_PLAUSIBLE_DATE)) & (dates <= pd.Timestamp(delivered_on))
     if known.any():
         main = pd.DataFrame({"year": year[known], "quarter": quarter[known]}).value_counts().index[0]
         year, quarter = year.where(known, main[0]), quarter.where(known, main[1])
+    else:  # no row has a plausible date: the file belongs to no quarter and is rejected
+        year, quarter = year.where(known), quarter.where(known)
     return year.astype("Int64"), quarter.astype("Int64")

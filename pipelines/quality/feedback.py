@@ -21,6 +21,9 @@ RULE_LABELS = {
     "not_an_amount": "Bukan nominal rupiah yang valid",
     "not_a_number": "Bukan angka",
     "unknown_value": "Nilai tidak dikenal",
+    "other_unit": "Data milik unit lain",
+    "no_standard": "Belum ada standar pelayanan pada tanggal itu",
+    "expect_column_values_to_not_match_regex": "Ditulis seperti rumus Excel",
     "duplicate_row": "Baris ganda",
     "file_rejected": "Berkas ditolak",
     "expect_column_values_to_not_be_null": "Wajib diisi",
@@ -58,7 +61,7 @@ def feedback_workbook(unit: Unit, quarter: Quarter, records: list[dict]) -> byte
     import xlsxwriter
 
     sink = io.BytesIO()
-    workbook = xlsxwriter.Workbook(sink, {"in_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(sink, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     workbook.set_properties({"title": f"Umpan balik data {unit.code} {quarter.label}", "created": datetime(2000, 1, 1)})
     bold = workbook.add_format({"bold": True})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})

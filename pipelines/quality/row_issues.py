@@ -18,6 +18,8 @@ PARSE_PROBLEMS = {
     "not_an_amount": "is not a rupiah amount (expected e.g. 55000 or Rp 55.000)",
     "not_a_number": "is not a number",
     "unknown_value": "is not a known value",
+    "other_unit": "names another unit; a unit's folder takes only that unit's own rows",
+    "no_standard": "is before the service's first standard took effect (config/units.yaml): no time limit applies",
 }
 # What a unit should do, in the words of the feedback file (Indonesian).
 PARSE_FIXES = {
@@ -25,6 +27,8 @@ PARSE_FIXES = {
     "not_an_amount": "Tulis nominal rupiah tanpa huruf, misalnya 55000 atau Rp 55.000.",
     "not_a_number": "Tulis angka saja, tanpa huruf atau simbol.",
     "unknown_value": "Gunakan salah satu pilihan yang berlaku (lihat petunjuk pengisian).",
+    "other_unit": "Baris ini milik unit lain: kirim hanya data unit Anda; data unit lain dikirim oleh unit itu.",
+    "no_standard": "Periksa tanggal permohonan: pada tanggal itu belum ada standar pelayanan untuk layanan ini.",
 }
 DUPLICATE_RULE = "duplicate_row"
 DUPLICATE_FIX = "Hapus baris ganda: setiap data cukup dicatat satu kali."
