@@ -21,6 +21,11 @@ class SurveyApi:
     """Answer 503 to this many requests before answering properly."""
     malformed: bool = False
     delay: float = 0.0
+    html: bool = False
+    """Answer 200 with an HTML page (a login or maintenance page) instead of JSON."""
+    endless_bytes: int = 0
+    """Stream a JSON body of this many bytes without a Content-Length, counting what was sent."""
+    bytes_sent: int = 0
     requests: list[str] = field(default_factory=list)
 
     def answer(self, path: str, query: dict, authorization: str | None) -> tuple[int, bytes]:
@@ -31,6 +36,8 @@ class SurveyApi:
         if self.fail_first > 0:
             self.fail_first -= 1
             return 503, b"<html>Service Unavailable</html>"
+        if self.html:
+            return 200, b"<!DOCTYPE html><html><body><h1>Silakan login</h1></body></html>"
         if self.malformed:
             return 200, b'{"data": [{"id": "1", "u1_persyaratan": 4'
         if path == "/api/v1/responses":
@@ -51,12 +58,27 @@ def serve(api: SurveyApi) -> Iterator[str]:
         def do_GET(self) -> None:
             url = urlparse(self.path)
             status, body = api.answer(url.path, parse_qs(url.query), self.headers.get("Authorization"))
+            if status == 200 and api.endless_bytes:
+                self._stream(api.endless_bytes)
+                return
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             with contextlib.suppress(BrokenPipeError):  # the client gave up waiting (the timeout test)
                 self.wfile.write(body)
+
+        def _stream(self, size: int) -> None:
+            """A body of `size` bytes in 64 KiB chunks, ended by closing the connection (no Content-Length)."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            chunk = b'{"data": [' + b" " * ((1 << 16) - 10)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                while api.bytes_sent < size:
+                    self.wfile.write(chunk)
+                    api.bytes_sent += len(chunk)
 
         def log_message(self, *args) -> None:
             pass
