@@ -41,6 +41,8 @@ class Settings:
     """How long a run waits for another run of the same work (same unit, same quarter) to finish."""
     lock_stale_minutes: float
     """A lock held longer than this by a process on another host is taken to be left by a crash."""
+    landing_quiet_seconds: float
+    """A landing file changed more recently than this may still be being copied: the pull waits that long once."""
     max_file_bytes: int
     """Largest file taken from a landing folder; a larger one is rejected unread (it would be held in memory whole)."""
     max_xlsx_unpacked_bytes: int
@@ -97,6 +99,7 @@ def get_settings() -> Settings:
         else None,
         lock_wait_seconds=float(os.environ.get("MONEV_LOCK_WAIT_SECONDS", "3600")),
         lock_stale_minutes=float(os.environ.get("MONEV_LOCK_STALE_MINUTES", "180")),
+        landing_quiet_seconds=float(os.environ.get("MONEV_LANDING_QUIET_SECONDS", "2")),
         max_file_bytes=int(os.environ.get("MONEV_MAX_FILE_BYTES", 512 << 20)),
         max_xlsx_unpacked_bytes=int(os.environ.get("MONEV_MAX_XLSX_UNPACKED_BYTES", 1 << 30)),
     )

@@ -57,8 +57,10 @@ class DataRoot:
         with self.fs.open_input_stream(self.path(*parts)) as stream:
             return stream.read()
 
-    def size(self, *parts: str) -> int:
-        return self.fs.get_file_info(self.path(*parts)).size
+    def stat(self, *parts: str) -> tuple[int, int | None]:
+        """(size, modification time in ns) of a file: what changes while someone is still writing it."""
+        info = self.fs.get_file_info(self.path(*parts))
+        return info.size, info.mtime_ns
 
     def sha256(self, *parts: str) -> str:
         """Hash of a file read in chunks, for files too large to hold in memory."""

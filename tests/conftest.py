@@ -24,6 +24,8 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataRoot:
     root.mkdir()
     monkeypatch.setenv("MONEV_DATA_ROOT", str(root))
     monkeypatch.delenv("MONEV_CATALOG_URL", raising=False)
+    # Tests write whole files and pull at once; the quiet period for copies in progress has its own tests.
+    monkeypatch.setenv("MONEV_LANDING_QUIET_SECONDS", "0")
     return DataRoot(str(root))
 
 
