@@ -18,7 +18,8 @@ class SurveyApi:
     records: list[dict]
     token: str = "rahasia-token"
     fail_first: int = 0
-    """Answer 503 to this many requests before answering properly."""
+    """Answer `failure_status` to this many requests before answering properly."""
+    failure_status: int = 503
     malformed: bool = False
     delay: float = 0.0
     html: bool = False
@@ -35,7 +36,7 @@ class SurveyApi:
             return 401, b'{"error": "unauthorised"}'
         if self.fail_first > 0:
             self.fail_first -= 1
-            return 503, b"<html>Service Unavailable</html>"
+            return self.failure_status, b"<html>Service Unavailable</html>"
         if self.html:
             return 200, b"<!DOCTYPE html><html><body><h1>Silakan login</h1></body></html>"
         if self.malformed:

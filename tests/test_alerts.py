@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import ClassVar
 
 import pytest
@@ -37,44 +38,47 @@ def test_without_recipients_the_callback_only_logs(monkeypatch, caplog):
     assert "MONEV_ALERT_RECIPIENTS is empty" in caplog.text
 
 
+def http_source(conn_id: str) -> dict:
+    return {"kind": "http", "name": "survei", "conn_id": conn_id, "dataset": "skm_response",
+            "endpoint": "/api/v1/responses"}  # fmt: skip
+
+
+def http_connection(base_url: str, **extra) -> str:
+    return json.dumps({"conn_type": "http", "host": base_url, "password": "rahasia-token",
+                       "extra": {"retries": 0, "connect_timeout": 1, **extra}})  # fmt: skip
+
+
 @pytest.mark.e2e
-def test_broken_source_fails_alone_and_alerts_after_its_retries(tmp_path, config_dir):
-    """Through `airflow dags test`: the dead API of one unit fails its pull; every unit still loads."""
+def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, config_dir):
+    """Through `airflow dags test`: a database down, an API refusing connections, one answering 500 and one
+    too slow each fail their own pull after its retries and alert the data team; every unit still loads."""
     import subprocess
 
     from pipelines.periods import Quarter
     from pipelines.samples import write_samples
     from pipelines.storage import DataRoot
     from tests.airflow_cli import AIRFLOW
+    from tests.http_server import SurveyApi, serve
 
-    config_dir(
-        "UPT-BLK-SBY",
-        {
-            "kind": "http",
-            "name": "survei",
-            "conn_id": "skm_api",
-            "dataset": "skm_response",
-            "endpoint": "/api/v1/responses",
-        },
-    )
+    config_dir("UPT-P2TK", {"kind": "sql", "name": "sipp", "conn_id": "sipp_db", "dataset": "service_log",
+                            "table": "layanan", "watermark_column": "updated_at"})  # fmt: skip
+    for unit, conn_id in (("UPT-BLK-SBY", "api_refusing"), ("UPT-K3", "api_failing"), ("BID-WAS", "api_slow")):
+        config_dir(unit, http_source(conn_id))
     data = tmp_path / "data"
     write_samples(Quarter(2026, 3), rows=700, root=DataRoot(str(data)))
     env = airflow_env(tmp_path / "airflow", data)
     migrate(env)
-    with smtp_server() as (inbox, port):
+    failing, slow = SurveyApi(records=[], fail_first=10**6, failure_status=500), SurveyApi(records=[], delay=3)
+    with smtp_server() as (inbox, port), serve(failing) as failing_url, serve(slow) as slow_url:
         env.update(
             MONEV_CONFIG_DIR=str(tmp_path / "config"),
             MONEV_RETRY_DELAY_SECONDS="1",
             MONEV_ALERT_RECIPIENTS="data-team@example.org",
             AIRFLOW_CONN_MONEV_SMTP=SMTP_CONNECTION.format(port=port),
-            AIRFLOW_CONN_SKM_API=json.dumps(
-                {
-                    "conn_type": "http",
-                    "host": "http://127.0.0.1:9",
-                    "password": "t",
-                    "extra": {"retries": 0, "connect_timeout": 1},
-                }
-            ),
+            AIRFLOW_CONN_SIPP_DB="postgres://monev_reader@127.0.0.1:9/sipp",
+            AIRFLOW_CONN_API_REFUSING=http_connection("http://127.0.0.1:9"),
+            AIRFLOW_CONN_API_FAILING=http_connection(failing_url),
+            AIRFLOW_CONN_API_SLOW=http_connection(slow_url, read_timeout=1),
         )
         result = subprocess.run(
             [AIRFLOW, "dags", "test", "monev_ingest", "2026-10-10T07:00:00+07:00"],
@@ -82,11 +86,18 @@ def test_broken_source_fails_alone_and_alerts_after_its_retries(tmp_path, config
         )  # fmt: skip
     log = result.stdout + result.stderr
     assert result.returncode != 0, "a failed pull must fail the run"
-    [alert] = inbox.messages
-    assert alert["Subject"] == "[monev] pull failed: UPT-BLK-SBY / survei"
-    assert "UPT-BLK-SBY/survei: no answer from http://127.0.0.1:9/api/v1/responses" in alert.get_content()
-    # The pull: its first try and two retries; then the summary, which fails the run on purpose.
-    assert log.count("Task failed with exception") == 4
-    assert "failed: pull UPT-BLK-SBY/survei; the other units and sources were loaded" in log
-    for unit in ("BID-WAS", "UPT-BLK-SBY", "UPT-P2TK"):
+    alerts = {message["Subject"]: message.get_content() for message in inbox.messages}
+    assert sorted(alerts) == [f"[monev] pull failed: {unit} / {source}" for unit, source in (
+        ("BID-WAS", "survei"), ("UPT-BLK-SBY", "survei"), ("UPT-K3", "survei"), ("UPT-P2TK", "sipp"))]  # fmt: skip
+    assert "UPT-P2TK/sipp: could not read the unit's database" in alerts["[monev] pull failed: UPT-P2TK / sipp"]
+    assert "no answer from http://127.0.0.1:9/api/v1/responses" in alerts["[monev] pull failed: UPT-BLK-SBY / survei"]
+    assert "500" in alerts["[monev] pull failed: UPT-K3 / survei"]
+    assert "timed out" in alerts["[monev] pull failed: BID-WAS / survei"].lower()
+    # Each broken pull: its first try and two retries; then the summary, which fails the run on purpose.
+    assert log.count("Task failed with exception") == 4 * 3 + 1
+    assert len(failing.requests) == 3 and len(slow.requests) == 3
+    [summary] = re.findall(r"failed: (pull .*); the other units and sources were loaded", log)
+    assert sorted(summary.split(", ")) == ["pull BID-WAS/survei", "pull UPT-BLK-SBY/survei", "pull UPT-K3/survei",
+                                           "pull UPT-P2TK/sipp"]  # fmt: skip
+    for unit in ("BID-WAS", "UPT-K3", "UPT-BLK-SBY", "UPT-P2TK", "BID-PPKK"):
         assert (data / "warehouse" / "service_log" / "year=2026" / "quarter=3" / f"unit_code={unit}").is_dir()
