@@ -116,3 +116,17 @@ def test_publish_command_steps_publish_copy_and_mail(reported, quarter, tmp_path
     assert second[0].startswith("release 2026Q3 v1 unchanged")
     assert any(line.startswith("copy: ") for line in first) and second[-1].startswith("e-mail: already sent")
     assert len(inbox.messages) == 1
+
+
+def test_an_smtp_server_refusing_fails_the_e_mail_alone(reported, quarter, tmp_path, monkeypatch):  # noqa: F811
+    """The release is sealed and copied; only the e-mail fails, with its reason kept for the retry."""
+    monkeypatch.setenv("MONEV_REPORT_RECIPIENTS", RECIPIENTS)
+    monkeypatch.setenv("MONEV_PUBLISH_LOCATION", str(tmp_path / "portal"))
+    monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=free_port()))
+    with pytest.raises(ConnectionRefusedError):
+        publish_and_deliver(quarter)
+    assert [(row["quarter"], row["version"]) for row in catalog.releases()] == [("2026Q3", 1)]
+    assert (tmp_path / "portal" / "2026-Q3" / "v1" / "SHA256SUMS").is_file()
+    statuses = {row["channel"]: (row["status"], row["message"]) for row in catalog.deliveries("2026Q3")}
+    assert statuses["copy"][0] == "sent"
+    assert statuses["email"][0] == "failed" and "Connection refused" in statuses["email"][1]
