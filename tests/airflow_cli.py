@@ -31,17 +31,26 @@ def migrate(env: dict[str, str]) -> None:
         raise AssertionError(f"airflow db migrate failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
 
 
-def dags_test(env: dict[str, str], dag_id: str, logical_date: str, conf: dict | None = None) -> str:
-    """Run one DAG in-process with `airflow dags test`; return its log, failing unless the run succeeded.
-
-    `airflow dags test` exits 0 even when tasks failed, so the run's final state is read from the log.
-    """
+def start_dags_test(env: dict[str, str], dag_id: str, logical_date: str, conf: dict | None = None) -> subprocess.Popen:
+    """Start `airflow dags test` in the background; `finished` waits for it."""
     command = [AIRFLOW, "dags", "test", dag_id, logical_date]
     if conf is not None:
         command += ["--conf", json.dumps(conf)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    log = result.stdout + result.stderr
-    finished = [line for line in log.splitlines() if "DagRun Finished" in line]
-    if result.returncode != 0 or not finished or " state=success," not in finished[-1]:
-        raise AssertionError(f"{dag_id} did not succeed (exit {result.returncode}):\n{log[-6000:]}")
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finished(run: subprocess.Popen, dag_id: str) -> str:
+    """The run's log, failing unless it succeeded.
+
+    `airflow dags test` exits 0 even when tasks failed, so the run's final state is read from the log.
+    """
+    log, _ = run.communicate(timeout=600)
+    ended = [line for line in log.splitlines() if "DagRun Finished" in line]
+    if run.returncode != 0 or not ended or " state=success," not in ended[-1]:
+        raise AssertionError(f"{dag_id} did not succeed (exit {run.returncode}):\n{log[-6000:]}")
     return log
+
+
+def dags_test(env: dict[str, str], dag_id: str, logical_date: str, conf: dict | None = None) -> str:
+    """Run one DAG in-process with `airflow dags test`; return its log, failing unless the run succeeded."""
+    return finished(start_dags_test(env, dag_id, logical_date, conf), dag_id)

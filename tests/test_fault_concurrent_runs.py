@@ -18,7 +18,7 @@ from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
 from pipelines.warehouse.catalog import engine, run_lock
 from pipelines.warehouse.locks import LockTimeout, exclusive
-from tests.airflow_cli import REPO
+from tests.airflow_cli import REPO, airflow_env, finished, migrate, start_dags_test
 from tests.outcome import catalog, tables
 from tests.smtp_server import smtp_server
 
@@ -135,3 +135,38 @@ def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
     assert two["warehouse"].keys() == one["warehouse"].keys()
     differing = [path for path in one["warehouse"] if one["warehouse"][path] != two["warehouse"][path]]
     assert not differing, differing
+
+
+INGEST_TABLES = ("service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke", "dq_results", "quarantine")
+INGEST_EVERY_UNIT = (
+    "from pipelines.ingest import ingest_unit; from pipelines.periods import Quarter; "
+    "from pipelines.registry import registry\n"
+    "for unit in registry().unit_codes: ingest_unit(unit, Quarter(2026, 3))"
+)
+
+
+def ingested(root: Path) -> dict:
+    loaded = {path: rows for path, rows in tables(root).items() if path.split("/")[1] in INGEST_TABLES}
+    return {"tables": loaded, "received": catalog(root)["received"], "loads": catalog(root)["loads"]}
+
+
+@pytest.mark.e2e
+def test_two_ingest_dag_runs_for_the_same_quarter_at_once_load_as_one(tmp_path, quarter):
+    """Two Airflow deployments (or a manual run beside the scheduler's) run monev_ingest on one data root."""
+    reference, shared = tmp_path / "reference", tmp_path / "shared"
+    for root in (reference, shared):
+        write_samples(quarter, rows=700, root=DataRoot(str(root)))
+    subprocess.run([sys.executable, "-c", INGEST_EVERY_UNIT], cwd=REPO, check=True, timeout=600,
+                   env={**os.environ, "MONEV_DATA_ROOT": str(reference), "MONEV_VALIDATION_WORKERS": "1"})  # fmt: skip
+    envs = [{**airflow_env(tmp_path / f"airflow-{n}", shared), "MONEV_VALIDATION_WORKERS": "1"} for n in (1, 2)]
+    for env in envs:
+        migrate(env)
+    runs = [start_dags_test(env, "monev_ingest", "2026-10-10T07:00:00+07:00", {"quarter": "2026Q3"}) for env in envs]
+    for run in runs:
+        finished(run, "monev_ingest")
+    expected, got = ingested(reference), ingested(shared)
+    assert got["received"] == expected["received"] and got["loads"] == expected["loads"]
+    assert got["tables"].keys() == expected["tables"].keys() and len(expected["tables"]) > 20
+    differing = [path for path in expected["tables"] if got["tables"][path] != expected["tables"][path]]
+    assert not differing, differing
+    assert catalog(shared)["locks"] == []
