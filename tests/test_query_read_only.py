@@ -10,6 +10,7 @@ from pipelines.cli import main
 from pipelines.ingest import ingest_unit
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
+from pipelines.warehouse.catalog import ingest_log
 
 
 @pytest.fixture
@@ -20,8 +21,14 @@ def warehouse(data_root: DataRoot, quarter) -> dict[str, str]:
     return snapshot(data_root)
 
 
-def snapshot(root: DataRoot) -> dict[str, str]:
-    return {path: hashlib.sha256(root.read_bytes(path)).hexdigest() for path in root.list_files("", recursive=True)}
+def snapshot(root: DataRoot) -> dict[str, object]:
+    """Every file's sha256; the SQLite catalog by its rows (reading it touches its -shm/-wal working files)."""
+    files = {
+        path: hashlib.sha256(root.read_bytes(path)).hexdigest()
+        for path in root.list_files("", recursive=True)
+        if not path.startswith("catalog.sqlite")
+    }
+    return {**files, "catalog rows": ingest_log()}
 
 
 def test_a_select_reads_the_warehouse(warehouse, capsys):
