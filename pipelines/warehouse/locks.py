@@ -66,13 +66,14 @@ def _try_acquire(name: str, holder: str, stale_after: timedelta) -> tuple[str, d
             return None
         except IntegrityError:
             current = connection.execute(select(run_lock).where(run_lock.c.name == name)).first()
-        if current is None:  # released in between: try again on the next poll
-            return holder, datetime.now(UTC)
-        if not _is_stale(current.holder, current.acquired_at, stale_after):
+        if current is not None and not _is_stale(current.holder, current.acquired_at, stale_after):
             return current.holder, current.acquired_at
-        log.warning("lock %r: taking over from %s (since %s), which is gone", name, current.holder, current.acquired_at)
-        connection.execute(delete(run_lock).where(run_lock.c.name == name, run_lock.c.holder == current.holder))
-    return _try_acquire(name, holder, stale_after)
+        if current is not None:
+            log.warning(
+                "lock %r: taking over from %s (since %s), which is gone", name, current.holder, current.acquired_at
+            )
+            connection.execute(delete(run_lock).where(run_lock.c.name == name, run_lock.c.holder == current.holder))
+    return _try_acquire(name, holder, stale_after)  # released in between, or taken over: try again at once
 
 
 @contextmanager
