@@ -7,6 +7,7 @@ citing the old figure what happened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -56,8 +57,17 @@ def value_changes(
     return changes
 
 
+def code_span(text: str) -> str:
+    """`text` as one Markdown code span on one line, whatever backticks or line breaks a unit put in it."""
+    text = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
 def _file_label(item: Mapping[str, str]) -> str:
-    return f"`{item['file_name']}` ({item['dataset']}, diterima {item['received_on']})"
+    return f"{code_span(item['file_name'])} ({item['dataset']}, diterima {item['received_on']})"
 
 
 def reasons(previous: Version, current: Version) -> list[str]:
