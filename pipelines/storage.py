@@ -7,6 +7,7 @@ Every read and write in the pipeline goes through `DataRoot`, so moving the plat
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import uuid
 from collections.abc import Iterator
@@ -56,6 +57,13 @@ class DataRoot:
     def read_bytes(self, *parts: str) -> bytes:
         with self.fs.open_input_stream(self.path(*parts)) as stream:
             return stream.read()
+
+    def resolves_inside(self, *parts: str) -> bool:
+        """Whether a location stays under the root: on a local disk a symlink may point anywhere on the host."""
+        if not isinstance(self.fs, pafs.LocalFileSystem):
+            return True  # object storage has no links
+        base = os.path.realpath(self.base)
+        return os.path.realpath(self.path(*parts)).startswith(base + os.sep)
 
     def stat(self, *parts: str) -> tuple[int, int | None]:
         """(size, modification time in ns) of a file: what changes while someone is still writing it."""

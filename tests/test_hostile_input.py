@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.ingest import ingest_unit
+from pipelines.ingest import ingest_unit, pull_source
 from pipelines.parse.read import UnreadableFile, check_unpacked_size
 from pipelines.receive import receive
 from pipelines.registry import registry
@@ -333,3 +333,20 @@ def test_a_workbook_declaring_false_sizes_is_refused_before_it_is_read():
         data[start : start + 4] = (1000).to_bytes(4, "little")
     with pytest.raises(UnreadableFile, match="not a readable Excel workbook: Bad CRC-32"):
         check_unpacked_size(bytes(data), limit=10_000)
+
+
+def test_links_out_of_a_landing_folder_are_not_followed(data_root, tmp_path, caplog):
+    """A unit that can write its landing folder must not make the platform read the host's files."""
+    secret = tmp_path / "host" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(HEADER + "RAHASIA-HOST;Siti;3578011203900001;AK-1;13/07/2026;13/07/2026;Selesai;Loket;0\n")
+    landing = Path(data_root.path("landing", "BID-PPKK"))
+    landing.mkdir(parents=True)
+    (landing / "layanan_2026Q3.csv").symlink_to(secret)
+    (landing / "folder").symlink_to(secret.parent, target_is_directory=True)
+    (landing / "asli.csv").write_text(HEADER + "\n".join(GOOD_ROWS) + "\n")
+    received = pull_source("BID-PPKK", "files")
+    assert [entry["file_name"] for entry in received] == ["asli.csv"]
+    assert "layanan_2026Q3.csv is a link to somewhere outside the landing folder" in caplog.text
+    raw = data_root.list_files("raw", recursive=True)
+    assert raw and all(b"RAHASIA-HOST" not in data_root.read_bytes("raw", path) for path in raw)

@@ -53,6 +53,9 @@ def pull_files(unit: Unit, source: FilesSource, root: DataRoot) -> Iterator[Deli
     settings = get_settings()
     limit, quiet = settings.max_file_bytes, settings.landing_quiet_seconds
     for file_name in location.list_files(*parts, recursive=True):
+        if not location.resolves_inside(*parts, file_name):
+            log.warning("%s: %s is a link to somewhere outside the landing folder; not read", unit.code, file_name)
+            continue
         if in_progress_name(file_name):
             log.info("%s: %s is a copy in progress (temporary name); left for a later run", unit.code, file_name)
             continue
