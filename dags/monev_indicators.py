@@ -6,27 +6,35 @@ from airflow.sdk import dag, task
 
 from pipelines.dag_support import (
     DEFAULT_ARGS,
+    FACTS_CHANGED_BY_A_RUN,
+    INDICATORS_ASSET,
     QUARTER_PARAMS,
-    SERVICE_LOG_FACTS,
-    SKM_RESPONSE_FACTS,
     START_DATE,
-    UNIT_QUARTER_INDICATORS,
+    event_extras,
+    run_moments,
 )
 
 DOC = """
 ### Monev indicators
 
-Runs when `monev_ingest` updates the warehouse facts (assets `service_log` or `skm_response`),
-for each quarter the triggering asset events say changed; a manual run takes the `quarter`
-parameter or the last complete quarter before its logical date. Writes
-`warehouse/unit_quarter_indicators` (one partition per unit and quarter; a unit without
-validated data gets no values: it is reported as *belum lapor*, never as zero).
+Runs once per `monev_ingest` run that changed the warehouse: its loads' events on the fact
+assets (`service_log`, `skm_response`, `complaint_log`, `zi_perception`, `zi_lke`) are held until
+the run's `facts_loaded` event, so seven units loading make one indicators run, not seven.
+
+1. **changed_quarters** — every quarter the triggering events name (several units, several
+   quarters, a late file for an old quarter); a manual run takes the `quarter` parameter, or the
+   last complete quarter before its logical date (or before it was triggered, when it has none).
+2. **compute_indicators** — one mapped task per quarter: `warehouse/unit_quarter_indicators`
+   (one partition per unit and quarter; a unit without validated data gets no values: it is
+   reported as *belum lapor*, never as zero) and the agency and province roll-ups.
+3. **announce_indicators** — the `unit_quarter_indicators` asset, extra `{"quarters": [...]}`:
+   `monev_publish` republishes those of them that already have a release.
 """
 
 
 @dag(
     dag_id="monev_indicators",
-    schedule=SERVICE_LOG_FACTS | SKM_RESPONSE_FACTS,
+    schedule=FACTS_CHANGED_BY_A_RUN,
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -38,28 +46,25 @@ validated data gets no values: it is reported as *belum lapor*, never as zero).
 def monev_indicators():
     @task
     def changed_quarters(**context) -> list[str]:
-        from pipelines.periods import reporting_quarter
+        from pipelines.asset_events import indicator_quarters
 
-        events = context.get("triggering_asset_events") or {}
-        quarters = {
-            event.extra["quarter"]
-            for asset_events in events.values()
-            for event in asset_events
-            if event.extra.get("quarter")
-        }
-        if context["params"].get("quarter") or not quarters:
-            quarters = {str(reporting_quarter(context["params"].get("quarter"), context["logical_date"]))}
-        return sorted(quarters)
+        return indicator_quarters(event_extras(context), context["params"].get("quarter"), *run_moments(context))
 
-    @task(outlets=[UNIT_QUARTER_INDICATORS], map_index_template="{{ task.op_kwargs['quarter'] }}")
-    def compute_indicators(quarter: str, **context) -> dict[str, int]:
+    @task(map_index_template="{{ task.op_kwargs['quarter'] }}")
+    def compute_indicators(quarter: str) -> str:
         from pipelines.indicators.build import build_indicators
         from pipelines.periods import Quarter
 
-        context["outlet_events"][UNIT_QUARTER_INDICATORS].extra = {"quarter": quarter}
-        return build_indicators(Quarter.parse(quarter))
+        build_indicators(Quarter.parse(quarter))
+        return quarter
 
-    compute_indicators.expand(quarter=changed_quarters())
+    @task(outlets=[INDICATORS_ASSET])
+    def announce_indicators(quarters: list[str], **context) -> list[str]:
+        rebuilt = sorted(quarters)
+        context["outlet_events"][INDICATORS_ASSET].extra = {"quarters": rebuilt}
+        return rebuilt
+
+    announce_indicators(compute_indicators.expand(quarter=changed_quarters()))
 
 
 monev_indicators()

@@ -5,13 +5,21 @@ from __future__ import annotations
 from airflow.sdk import CronTriggerTimetable, dag, task
 
 from pipelines.alerts import on_pull_failure
-from pipelines.dag_support import DEFAULT_ARGS, FACT_ASSETS, QUARTER_PARAMS, START_DATE
+from pipelines.dag_support import (
+    DEFAULT_ARGS,
+    FACT_ASSETS,
+    FACT_CHANGES,
+    FACTS_LOADED_ASSET,
+    INGEST_SCHEDULE,
+    QUARTER_PARAMS,
+    START_DATE,
+)
 from pipelines.settings import TIMEZONE
 
 DOC = """
 ### Monev ingest
 
-Daily at 05:00 (Asia/Jakarta).
+Daily at 05:00 (Asia/Jakarta), or as `MONEV_INGEST_SCHEDULE` says.
 
 1. **pull** — one mapped task per (unit, source) from `config/units.yaml`: file drops,
    unit databases (incremental by watermark) and HTTP APIs. Each delivery is stored
@@ -23,16 +31,18 @@ Daily at 05:00 (Asia/Jakarta).
    Expectations suites in `expectations/`, and each quarter they touch is rebuilt in
    `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
    The `quarter` parameter rebuilds that quarter even when nothing new arrived.
-3. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
+3. **announce_changes** — once per run, after every load: when any fact table changed, the
+   `facts_loaded` asset (extra: the units and quarters changed). With the per-table events the
+   loads emitted (`service_log`, `skm_response`, `complaint_log`, `zi_perception`, `zi_lke`;
+   extra: the unit and its quarters), it starts one `monev_indicators` run for the whole ingest run.
+4. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
    (`quality/data_docs/index.html`) with the latest validation of every unit's batches.
-
-Updates the fact assets (extra: the quarters that changed) that trigger `monev_indicators`.
 """
 
 
 @dag(
     dag_id="monev_ingest",
-    schedule=CronTriggerTimetable("0 5 * * *", timezone=TIMEZONE),
+    schedule=CronTriggerTimetable(INGEST_SCHEDULE, timezone=TIMEZONE),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -63,19 +73,33 @@ def monev_ingest():
 
         return {"unit_code": unit_code, "source": source, "received": len(pull_source(unit_code, source))}
 
-    @task(outlets=list(FACT_ASSETS), map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
+    @task(outlets=[FACT_CHANGES], map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
     def load(unit_code: str, **context) -> dict:
         """Runs after the pulls even when some failed: what did arrive is loaded."""
         from dataclasses import asdict
 
+        from pipelines.asset_events import fact_events
         from pipelines.load import load_unit
         from pipelines.periods import Quarter
 
         requested = context["params"].get("quarter")
         report = load_unit(unit_code, [Quarter.parse(requested)] if requested else [])
-        for asset in FACT_ASSETS:
-            context["outlet_events"][asset].extra = {"quarters": report.quarters, "unit_code": unit_code}
+        for table, extra in fact_events(unit_code, report.changed).items():
+            context["outlet_events"][FACT_CHANGES].add(FACT_ASSETS[table], extra=extra)
         return asdict(report)
+
+    @task(outlets=[FACTS_LOADED_ASSET], trigger_rule="all_done")
+    def announce_changes(reports: list[dict], **context) -> dict:
+        """After every load, even failed ones: what did load is announced once, and starts one indicators run."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from pipelines.asset_events import facts_loaded_event
+
+        extra = facts_loaded_event({report["unit_code"]: report["changed"] for report in reports})
+        if extra is None:
+            raise AirflowSkipException("no fact table changed: nothing to announce")
+        context["outlet_events"][FACTS_LOADED_ASSET].extra = extra
+        return extra
 
     @task(trigger_rule="all_done")
     def data_docs() -> str:
@@ -99,6 +123,7 @@ def monev_ingest():
     pulled = pull.expand_kwargs(sources)
     loaded = load.expand(unit_code=units)
     pulled >> loaded >> data_docs()
+    announce_changes(loaded)
     log_summary(pulled, sources, loaded, units)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -42,11 +43,16 @@ NO_DATE = (
 @dataclass
 class LoadReport:
     unit_code: str
-    quarters: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    """Quarter → fact tables this load rewrote (the asset events it announces)."""
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
     """Quarter → table → rows now in the unit's partition."""
     files: list[dict] = field(default_factory=list)
     """Catalog entries (ingest_log rows) of the files this run received or loaded."""
+
+    @property
+    def quarters(self) -> list[str]:
+        return sorted(self.changed)
 
 
 def parse_received(file: ReceivedFile, unit: Unit, root: DataRoot) -> ParsedExport:
@@ -74,9 +80,12 @@ class _ParsedFiles:
         return self.cache[file.id]
 
 
-def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
-    """Parse files received since the last load; record the quarters each touches."""
-    touched: set[Quarter] = set()
+def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> dict[Quarter, set[str]]:
+    """Parse files received since the last load; record the quarters each touches.
+
+    Returns the tables each quarter's rebuild will change: those of the new files, and of the files they replace.
+    """
+    touched: dict[Quarter, set[str]] = {}
     new_ids = []
     for file in catalog.files_to_load(unit.code):
         parsed.seen.add(file.id)
@@ -99,9 +108,11 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> set[Quarter]:
             catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_DATE}")
             continue
         catalog.set_file_quarters(file.id, [(q.year, q.quarter) for q in file_quarters])
-        touched |= file_quarters
+        for file_quarter in file_quarters:
+            touched.setdefault(file_quarter, set()).add(file.dataset)
         new_ids.append(file.id)
-    touched |= {Quarter(year, quarter) for year, quarter in catalog.quarters_of_replaced(new_ids)}
+    for year, quarter, dataset in catalog.quarters_of_replaced(new_ids):
+        touched.setdefault(Quarter(year, quarter), set()).add(dataset)
     return touched
 
 
@@ -152,9 +163,12 @@ def load_unit(unit_code: str, quarters: Iterable[Quarter] = (), root: DataRoot |
     unit = registry().unit(unit_code)
     parsed = _ParsedFiles(unit, root)
     touched = _register_new_files(unit, parsed)
+    for quarter in quarters:  # a rebuild asked for by name may change any table (a changed standard, say)
+        touched[quarter] = set(FACT_TABLES)
     report = LoadReport(unit_code=unit_code)
-    for quarter in sorted(touched | set(quarters)):
+    for quarter in sorted(touched):
         report.rows[str(quarter)] = rebuild_quarter(unit, quarter, parsed, root)
-        report.quarters.append(str(quarter))
+        report.changed[str(quarter)] = sorted(touched[quarter])
+        catalog.mark_refreshed("facts", quarter.year, quarter.quarter, datetime.now(UTC))
     report.files = catalog.ingest_log(parsed.seen)
     return report

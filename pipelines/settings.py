@@ -47,6 +47,17 @@ class Settings:
     """Largest file taken from a landing folder; a larger one is rejected unread (it would be held in memory whole)."""
     max_xlsx_unpacked_bytes: int
     """Largest total a workbook's parts may unpack to; more is a zip bomb or a workbook to send as CSV."""
+    ingest_schedule: str
+    """Cron expression (Asia/Jakarta) of the ingest DAG."""
+    retry_delay_seconds: float
+    """First retry delay of tasks (exponential backoff after it)."""
+    gate_retries: int
+    gate_recheck_hours: float
+    """Before the publish deadline the completeness gate fails and re-checks this often, this many times."""
+    republish_interval_hours: float
+    """A quarter's next version is sealed at least this long after the previous one; changes meanwhile wait."""
+    publish_poke_seconds: float
+    """How often a publish run waiting for fresh figures or for its release slot looks again."""
 
     @property
     def units_file(self) -> Path:
@@ -102,4 +113,10 @@ def get_settings() -> Settings:
         landing_quiet_seconds=float(os.environ.get("MONEV_LANDING_QUIET_SECONDS", "2")),
         max_file_bytes=int(os.environ.get("MONEV_MAX_FILE_BYTES", 512 << 20)),
         max_xlsx_unpacked_bytes=int(os.environ.get("MONEV_MAX_XLSX_UNPACKED_BYTES", 1 << 30)),
+        ingest_schedule=os.environ.get("MONEV_INGEST_SCHEDULE", "0 5 * * *"),
+        retry_delay_seconds=float(os.environ.get("MONEV_RETRY_DELAY_SECONDS", "120")),
+        gate_retries=int(os.environ.get("MONEV_GATE_RETRIES", "25")),
+        gate_recheck_hours=float(os.environ.get("MONEV_GATE_RECHECK_HOURS", "24")),
+        republish_interval_hours=float(os.environ.get("MONEV_REPUBLISH_INTERVAL_HOURS", "24")),
+        publish_poke_seconds=float(os.environ.get("MONEV_PUBLISH_POKE_SECONDS", "300")),
     )

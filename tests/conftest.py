@@ -64,3 +64,12 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
 
     return add_source
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    """A real SMTP server for a whole module: (what it received, its port); DAG tasks deliver to it."""
+    from tests.smtp_server import smtp_server
+
+    with smtp_server() as (messages, port):
+        yield messages, port

@@ -50,7 +50,7 @@ def test_publish_schedule_runs_on_the_10th_after_quarter_end_and_reports_that_qu
     from airflow.timetables.base import TimeRestriction
     from airflow.timetables.trigger import CronTriggerTimetable
 
-    definition = dagbag.dags["monev_publish"].timetable
+    definition = dagbag.dags["monev_publish"].timetable.timetable
     timetable = CronTriggerTimetable(definition.expression, timezone=definition.timezone)
     after_q2_release = TimeRestriction(
         earliest=pendulum.datetime(2026, 7, 11, tz="Asia/Jakarta"), latest=None, catchup=True
@@ -58,3 +58,34 @@ def test_publish_schedule_runs_on_the_10th_after_quarter_end_and_reports_that_qu
     run = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=after_q2_release)
     assert run.logical_date == pendulum.datetime(2026, 10, 10, 7, 0, tz="Asia/Jakarta")
     assert reporting_quarter(None, run.logical_date) == Quarter(2026, 3)
+
+
+def test_indicators_run_once_an_ingest_run_announces_its_fact_changes(dagbag):
+    from airflow.sdk import AssetAll, AssetAny
+
+    from pipelines.asset_events import FACT_TABLES, asset_uri
+
+    condition = dagbag.dags["monev_indicators"].timetable.asset_condition
+    assert isinstance(condition, AssetAll)
+    any_fact, facts_loaded = condition.objects
+    assert isinstance(any_fact, AssetAny)
+    assert sorted(asset.uri for asset in any_fact.objects) == sorted(asset_uri(table) for table in FACT_TABLES)
+    assert facts_loaded.uri == asset_uri("facts_loaded")
+
+
+def test_ingest_emits_fact_events_through_an_alias_and_announces_them_once(dagbag):
+    from airflow.sdk import AssetAlias
+
+    tasks = dagbag.dags["monev_ingest"].task_dict
+    assert [type(outlet) for outlet in tasks["load"].outlets] == [AssetAlias]
+    assert [outlet.uri for outlet in tasks["announce_changes"].outlets] == ["monev://warehouse/facts_loaded"]
+    assert tasks["announce_changes"].trigger_rule == "all_done"
+    assert "load" in tasks["announce_changes"].upstream_task_ids
+
+
+def test_publish_runs_on_its_schedule_and_on_rebuilt_indicators(dagbag):
+    schedule = dagbag.dags["monev_publish"].timetable
+    assert schedule.asset_condition.uri == "monev://warehouse/unit_quarter_indicators"
+    assert schedule.timetable.expression == "0 7 10 1,4,7,10 *"
+    sensor = dagbag.dags["monev_publish"].task_dict["release_quarter.wait_for_figures"]
+    assert sensor.mode == "reschedule"

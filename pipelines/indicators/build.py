@@ -7,6 +7,7 @@ built, gets its change refreshed, so rebuilding an old quarter never leaves a st
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from pipelines.periods import Quarter
 from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
+from pipelines.warehouse import catalog
 from pipelines.warehouse.dimensions import write_dimensions
 from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import read_quarter, read_quarter_table, replace_partition, replace_quarter_table
@@ -164,6 +166,7 @@ def _refresh_next_quarter(
 @one_run_at_a_time("indicators {quarter}")
 def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str, int]:
     """Recompute every unit's indicators and the roll-ups for `quarter`; returns how many values each unit got."""
+    started = datetime.now(UTC)
     root = root or data_root()
     settings = get_settings()
     reg = registry()
@@ -180,4 +183,6 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
     counts = _write_units(root, quarter, reg, units)
     _write_rollups(root, quarter, rollups)
     _refresh_next_quarter(root, quarter, reg, units, rollups)
+    # As of when the facts were read: a load finishing meanwhile leaves the quarter stale, and publishing waits.
+    catalog.mark_refreshed("indicators", quarter.year, quarter.quarter, started)
     return counts

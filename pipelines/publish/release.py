@@ -216,11 +216,18 @@ def completeness(
     return quality, withheld
 
 
-@one_run_at_a_time("release {quarter}")
-def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetime | None = None) -> Release:
-    """Gate, build, validate and seal the quarter's release (or confirm the latest one is current)."""
-    root = root or data_root()
-    reg = registry()
+@dataclass(frozen=True)
+class Figures:
+    """What a release of the quarter would say now, and its fingerprint."""
+
+    content: ReleaseContent
+    rows: dict[DataTable, list[dict]]
+    files: dict[str, bytes]
+    settings_used: dict
+    fingerprint: str
+
+
+def release_figures(quarter: Quarter, root: DataRoot, reg: Registry, now: datetime | None = None) -> Figures:
     settings = get_settings()
     quality, withheld = completeness(quarter, reg, root, now)
     content = release_content(root, reg, quarter, withheld, quality, settings.ikm_weight_mode)
@@ -239,6 +246,26 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
         "max_quarantine_share": settings.max_quarantine_share,
     }
     fingerprint = _sha256(b"".join(files.values()) + json.dumps(settings_used, sort_keys=True).encode())
+    return Figures(content, rows, files, settings_used, fingerprint)
+
+
+def figures_changed(quarter: Quarter, root: DataRoot | None = None) -> bool:
+    """Whether publishing now would make a new version (there is none yet, or the figures differ from the latest)."""
+    root = root or data_root()
+    latest = latest_version(root, quarter)
+    return (
+        not latest or _fingerprint_of(root, quarter, latest) != release_figures(quarter, root, registry()).fingerprint
+    )
+
+
+@one_run_at_a_time("release {quarter}")
+def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetime | None = None) -> Release:
+    """Gate, build, validate and seal the quarter's release (or confirm the latest one is current)."""
+    root = root or data_root()
+    reg = registry()
+    figures = release_figures(quarter, root, reg, now)
+    content, rows, files, settings_used = figures.content, figures.rows, dict(figures.files), figures.settings_used
+    withheld, fingerprint = dict(content.withheld), figures.fingerprint
 
     latest = latest_version(root, quarter)
     if latest and _fingerprint_of(root, quarter, latest) == fingerprint:

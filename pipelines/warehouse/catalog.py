@@ -34,7 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from pipelines.settings import TIMEZONE, get_settings
 
@@ -99,6 +99,15 @@ release_delivery = Table(
     Column("status", String(16), nullable=False),  # sending | sent | failed
     Column("message", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+quarter_refresh = Table(
+    "quarter_refresh",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("quarter", Integer, primary_key=True),
+    Column("stage", String(16), primary_key=True),  # facts | indicators
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
 )
 
 run_lock = Table(
@@ -266,12 +275,16 @@ def files_to_load(unit_code: str) -> list[ReceivedFile]:
         return [_row(row) for row in connection.execute(query.order_by(received_file.c.id))]
 
 
-def quarters_of_replaced(file_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """Quarters that files replaced by `file_ids` had loaded rows into (their rows must go)."""
-    replaced = select(received_file.c.id).where(received_file.c.replaced_by.in_(list(file_ids)))
-    query = select(file_load.c.year, file_load.c.quarter).where(file_load.c.file_id.in_(replaced)).distinct()
+def quarters_of_replaced(file_ids: Iterable[int]) -> set[tuple[int, int, str]]:
+    """(year, quarter, dataset) that files replaced by `file_ids` had loaded rows into (their rows must go)."""
+    query = (
+        select(file_load.c.year, file_load.c.quarter, received_file.c.dataset)
+        .join(received_file, file_load.c.file_id == received_file.c.id)
+        .where(received_file.c.replaced_by.in_(list(file_ids)))
+        .distinct()
+    )
     with engine().connect() as connection:
-        return {(row.year, row.quarter) for row in connection.execute(query)}
+        return {(row.year, row.quarter, row.dataset) for row in connection.execute(query)}
 
 
 def live_files(unit_code: str, year: int, quarter: int) -> list[ReceivedFile]:
@@ -375,6 +388,37 @@ def ingest_log(file_ids: Iterable[int] | None = None) -> list[dict]:
         query = query.where(received_file.c.id.in_(list(file_ids)))
     with engine().connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def mark_refreshed(stage: str, year: int, quarter: int, at: datetime) -> None:
+    """Note that a stage rewrote a quarter: facts when loaded, indicators as of the moment they read the facts.
+
+    Only a later moment is kept, so parallel loads of several units never move it back.
+    """
+    key = (quarter_refresh.c.year == year) & (quarter_refresh.c.quarter == quarter) & (quarter_refresh.c.stage == stage)
+    for attempt in (1, 2):
+        try:
+            with engine().begin() as connection:
+                connection.execute(
+                    update(quarter_refresh).where(key, quarter_refresh.c.refreshed_at < at).values(refreshed_at=at)
+                )
+                if connection.execute(select(quarter_refresh.c.stage).where(key)).first() is None:
+                    connection.execute(
+                        insert(quarter_refresh).values(year=year, quarter=quarter, stage=stage, refreshed_at=at)
+                    )
+            return
+        except IntegrityError:  # another process inserted the row first: update it on the second look
+            if attempt == 2:
+                raise
+
+
+def refreshed_at(stage: str, year: int, quarter: int) -> datetime | None:
+    query = select(quarter_refresh.c.refreshed_at).where(
+        quarter_refresh.c.year == year, quarter_refresh.c.quarter == quarter, quarter_refresh.c.stage == stage
+    )
+    with engine().connect() as connection:
+        moment = connection.execute(query).scalar()
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def record_release(quarter: str, version: int, location: str, fingerprint: str, sha256sums: str) -> None:
