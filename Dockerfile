@@ -14,8 +14,9 @@ RUN apt-get update \
 USER airflow
 
 # Airflow stays at the image's version (AIRFLOW_VERSION is set by the official image): pip refuses
-# to build if requirements.txt pins another. The image's own providers (celery for the
-# CeleryExecutor, fab for the UI's users, postgres) are kept as they are.
+# to build if requirements.txt pins another. The Celery provider, Celery and the Redis client are
+# pinned in requirements.txt, so the workers run the versions the live CeleryExecutor test runs; the
+# image's other providers (fab for the UI's users, postgres) are kept as they are.
 COPY --chown=airflow:0 requirements.txt constraints.txt /opt/monev/
 RUN pip install --no-cache-dir -r /opt/monev/requirements.txt "apache-airflow==${AIRFLOW_VERSION}" \
     -c /opt/monev/constraints.txt

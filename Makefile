@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 QUARTER ?= 2026Q3
+# Test files run on this many pytest workers (pytest-xdist); most tests wait on Airflow or servers.
+TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 # Airflow's standalone mode starts `airflow` subprocesses by name: the venv goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -24,7 +26,7 @@ export GX_ANALYTICS_ENABLED := False
 
 help:
 	@echo "make demo     sample exports -> the real DAGs (airflow dags test) for $(QUARTER) -> summary and release path"
-	@echo "make test     lint and the test suite (unit, DAG integrity, end-to-end through airflow dags test)"
+	@echo "make test     lint and the test suite (unit, DAG integrity, end-to-end through airflow dags test, live scheduler)"
 	@echo "make airflow  the Airflow UI on the same home (http://localhost:8080)"
 	@echo "make data-dictionary  regenerate docs/data_dictionary.md from the schemas and the indicator catalogue"
 
@@ -49,7 +51,7 @@ test: $(STAMP)
 	scripts/ensure-debian-packages.sh test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -31,10 +31,11 @@ Daily at 05:00 (Asia/Jakarta), or as `MONEV_INGEST_SCHEDULE` says.
    Expectations suites in `expectations/`, and each quarter they touch is rebuilt in
    `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
    The `quarter` parameter rebuilds that quarter even when nothing new arrived.
-3. **announce_changes** — once per run, after every load: when any fact table changed, the
-   `facts_loaded` asset (extra: the units and quarters changed). With the per-table events the
-   loads emitted (`service_log`, `skm_response`, `complaint_log`, `zi_perception`, `zi_lke`;
-   extra: the unit and its quarters), it starts one `monev_indicators` run for the whole ingest run.
+3. **announce_changes** — once per run, after every load: an event on each fact asset a unit's
+   load changed (`service_log`, `skm_response`, `complaint_log`, `zi_perception`, `zi_lke`; extra:
+   the unit and its quarters), then **announce_facts_loaded**: the `facts_loaded` asset (extra: the
+   units and quarters changed), which starts one `monev_indicators` run for the whole ingest run.
+   Nothing changed: both are skipped and nothing starts.
 4. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
    (`quality/data_docs/index.html`) with the latest validation of every unit's batches.
 """
@@ -73,33 +74,42 @@ def monev_ingest():
 
         return {"unit_code": unit_code, "source": source, "received": len(pull_source(unit_code, source))}
 
-    @task(outlets=[FACT_CHANGES], map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
+    @task(map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
     def load(unit_code: str, **context) -> dict:
         """Runs after the pulls even when some failed: what did arrive is loaded."""
         from dataclasses import asdict
 
-        from pipelines.asset_events import fact_events
         from pipelines.load import load_unit
         from pipelines.periods import Quarter
 
         requested = context["params"].get("quarter")
-        report = load_unit(unit_code, [Quarter.parse(requested)] if requested else [])
-        for table, extra in fact_events(unit_code, report.changed).items():
-            context["outlet_events"][FACT_CHANGES].add(FACT_ASSETS[table], extra=extra)
-        return asdict(report)
+        return asdict(load_unit(unit_code, [Quarter.parse(requested)] if requested else []))
 
-    @task(outlets=[FACTS_LOADED_ASSET], trigger_rule="all_done")
+    @task(outlets=[FACT_CHANGES], trigger_rule="all_done")
     def announce_changes(reports: list[dict], **context) -> dict:
-        """After every load, even failed ones: what did load is announced once, and starts one indicators run."""
+        """After every load, even failed ones: an event per unit and fact table that changed.
+
+        One task emits them all: loads emitting through the alias at the same moment race in Airflow 3.3
+        to record the alias's first link to an asset, and the loser's success is turned into a failure.
+        """
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from pipelines.asset_events import facts_loaded_event
+        from pipelines.asset_events import fact_events, facts_loaded_event
 
-        extra = facts_loaded_event({report["unit_code"]: report["changed"] for report in reports})
-        if extra is None:
+        changes = {report["unit_code"]: report["changed"] for report in reports}
+        for unit_code, changed in changes.items():
+            for table, extra in fact_events(unit_code, changed).items():
+                context["outlet_events"][FACT_CHANGES].add(FACT_ASSETS[table], extra=extra)
+        summary = facts_loaded_event(changes)
+        if summary is None:
             raise AirflowSkipException("no fact table changed: nothing to announce")
-        context["outlet_events"][FACTS_LOADED_ASSET].extra = extra
-        return extra
+        return summary
+
+    @task(outlets=[FACTS_LOADED_ASSET])
+    def announce_facts_loaded(summary: dict, **context) -> dict:
+        """Strictly after the fact events, so the indicators run that it completes sees all of them."""
+        context["outlet_events"][FACTS_LOADED_ASSET].extra = summary
+        return summary
 
     @task(trigger_rule="all_done")
     def data_docs() -> str:
@@ -123,7 +133,7 @@ def monev_ingest():
     pulled = pull.expand_kwargs(sources)
     loaded = load.expand(unit_code=units)
     pulled >> loaded >> data_docs()
-    announce_changes(loaded)
+    announce_facts_loaded(announce_changes(loaded))
     log_summary(pulled, sources, loaded, units)
 
 

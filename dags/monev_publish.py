@@ -28,18 +28,19 @@ Two triggers:
 A manual run can name any past quarter with the `quarter` parameter. For each quarter:
 
 1. **wait_for_figures** waits (rescheduling itself every `MONEV_PUBLISH_POKE_SECONDS`) while an
-   ingest or indicators run is in progress or the quarter's indicators are older than its facts,
-   and while a changed release would follow the previous version within
-   `MONEV_REPUBLISH_INTERVAL_HOURS` (24): at most one new version per quarter a day.
+   ingest or indicators run is in progress or the quarter's indicators are older than its facts.
 2. **completeness_gate** lists units with no data and units with too many rows quarantined
    (`MONEV_MAX_QUARANTINE_SHARE`). Until the deadline (`MONEV_PUBLISH_DEADLINE_DAYS` after the
    quarter ends) it fails with that list and re-checks daily; after it, those units are
    published as *belum lapor*.
-3. **publish** writes `releases/<YYYY>-Q<q>/v<n>/` (CSV, Parquet, XLSX, HTML and PDF report,
+3. **wait_for_release_slot** checks the chain again (the gate may have waited a day), and holds
+   changed figures until `MONEV_REPUBLISH_INTERVAL_HOURS` (24) after the previous version: at most
+   one new version per quarter a day.
+4. **publish** writes `releases/<YYYY>-Q<q>/v<n>/` (CSV, Parquet, XLSX, HTML and PDF report,
    `datapackage.json` validated with frictionless, `SHA256SUMS`, `CHANGELOG.md` from v2). A release
    folder is never modified: unchanged figures publish nothing new.
-4. **copy_to_publish_location** copies it to `MONEV_PUBLISH_LOCATION` (folder or object storage).
-5. **email_release** sends it once through the `monev_smtp` connection to `MONEV_REPORT_RECIPIENTS`;
+5. **copy_to_publish_location** copies it to `MONEV_PUBLISH_LOCATION` (folder or object storage).
+6. **email_release** sends it once through the `monev_smtp` connection to `MONEV_REPORT_RECIPIENTS`;
    the catalog records every delivery, so retries and reruns never send a version twice.
 """
 
@@ -68,8 +69,7 @@ def monev_publish():
             event_extras(context), context["params"].get("quarter"), *run_moments(context), released
         )
 
-    @task.sensor(**PUBLISH_WAIT)
-    def wait_for_figures(quarter: str, **context) -> PokeReturnValue:
+    def figures_ready(quarter: str, slot: bool, context) -> PokeReturnValue:
         import logging
 
         from pipelines.periods import Quarter
@@ -77,10 +77,20 @@ def monev_publish():
 
         ti = context["ti"]
         busy = {dag_id: ti.get_dr_count(dag_id=dag_id, states=["queued", "running"]) for dag_id in CHAIN_DAGS}
-        hold = release_hold(Quarter.parse(quarter), busy)
+        hold = release_hold(Quarter.parse(quarter), busy, slot=slot)
         if hold:
             logging.getLogger("monev.publish").info("%s", hold)
         return PokeReturnValue(is_done=hold is None)
+
+    @task.sensor(**PUBLISH_WAIT)
+    def wait_for_figures(quarter: str, **context) -> PokeReturnValue:
+        """Before the gate judges completeness: no ingest or indicators run going, indicators newer than facts."""
+        return figures_ready(quarter, False, context)
+
+    @task.sensor(**PUBLISH_WAIT)
+    def wait_for_release_slot(quarter: str, **context) -> PokeReturnValue:
+        """After the gate: the same, again, and a changed release not sooner than its interval after the last."""
+        return figures_ready(quarter, True, context)
 
     @task(**GATE_RECHECK)
     def completeness_gate(quarter: str) -> dict[str, str]:
@@ -120,7 +130,7 @@ def monev_publish():
     @task_group
     def release_quarter(quarter: str) -> None:
         release = publish(quarter)
-        wait_for_figures(quarter) >> completeness_gate(quarter) >> release
+        wait_for_figures(quarter) >> completeness_gate(quarter) >> wait_for_release_slot(quarter) >> release
         email_release(release, copy_to_publish_location(release))
 
     release_quarter.expand(quarter=quarters_to_publish())

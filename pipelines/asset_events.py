@@ -1,9 +1,10 @@
 """The asset contract between the DAGs: which asset events a stage emits, and what a run reads from them.
 
-- A unit's load emits one event per fact table it changed: `{"unit_code": …, "quarters": […]}`.
-- The ingest run then emits one `facts_loaded` event naming every unit and quarter it changed; the
+- After its loads, an ingest run emits one event per unit and fact table that changed:
+  `{"unit_code": …, "quarters": […]}`.
+- Then, in a later task, one `facts_loaded` event naming every unit and quarter it changed; the
   indicators DAG runs on "any fact table and facts_loaded", so one ingest run makes one indicators
-  run, whatever number of units and tables changed.
+  run, whatever number of units and tables changed, and that run sees every fact event.
 - The indicators run emits one `unit_quarter_indicators` event: `{"quarters": […]}` it rebuilt.
 
 Plain data in, plain data out: no Airflow import, so DAG files use it at parse time and tests call it directly.

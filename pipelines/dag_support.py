@@ -60,7 +60,7 @@ QUARTER_PARAMS = {
 
 FACT_ASSETS = {table: Asset(name=table, uri=asset_uri(table), group="warehouse") for table in FACT_TABLES}
 FACT_CHANGES = AssetAlias("fact_changes")
-"""A load emits, through this alias, an event for each fact table it changed, and none for the others."""
+"""The ingest run emits, through this alias, an event for each unit and fact table that changed, none for the rest."""
 FACTS_LOADED_ASSET = Asset(name=FACTS_LOADED, uri=asset_uri(FACTS_LOADED), group="warehouse")
 INDICATORS_ASSET = Asset(name=INDICATORS, uri=asset_uri(INDICATORS), group="warehouse")
 FACTS_CHANGED_BY_A_RUN = AssetAny(*FACT_ASSETS.values()) & FACTS_LOADED_ASSET

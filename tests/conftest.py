@@ -73,3 +73,8 @@ def inbox():
 
     with smtp_server() as (messages, port):
         yield messages, port
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Live scheduler tests take minutes each: collected first, they start at once beside the rest of the suite."""
+    items.sort(key=lambda item: item.get_closest_marker("live") is None)

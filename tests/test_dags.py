@@ -73,19 +73,23 @@ def test_indicators_run_once_an_ingest_run_announces_its_fact_changes(dagbag):
     assert facts_loaded.uri == asset_uri("facts_loaded")
 
 
-def test_ingest_emits_fact_events_through_an_alias_and_announces_them_once(dagbag):
+def test_ingest_emits_fact_events_through_an_alias_then_facts_loaded_once(dagbag):
     from airflow.sdk import AssetAlias
 
     tasks = dagbag.dags["monev_ingest"].task_dict
-    assert [type(outlet) for outlet in tasks["load"].outlets] == [AssetAlias]
-    assert [outlet.uri for outlet in tasks["announce_changes"].outlets] == ["monev://warehouse/facts_loaded"]
+    assert tasks["load"].outlets == []
+    assert [type(outlet) for outlet in tasks["announce_changes"].outlets] == [AssetAlias]
     assert tasks["announce_changes"].trigger_rule == "all_done"
     assert "load" in tasks["announce_changes"].upstream_task_ids
+    assert [outlet.uri for outlet in tasks["announce_facts_loaded"].outlets] == ["monev://warehouse/facts_loaded"]
+    assert tasks["announce_facts_loaded"].upstream_task_ids == {"announce_changes"}
 
 
 def test_publish_runs_on_its_schedule_and_on_rebuilt_indicators(dagbag):
     schedule = dagbag.dags["monev_publish"].timetable
     assert schedule.asset_condition.uri == "monev://warehouse/unit_quarter_indicators"
     assert schedule.timetable.expression == "0 7 10 1,4,7,10 *"
-    sensor = dagbag.dags["monev_publish"].task_dict["release_quarter.wait_for_figures"]
-    assert sensor.mode == "reschedule"
+    tasks = dagbag.dags["monev_publish"].task_dict
+    for sensor in ("release_quarter.wait_for_figures", "release_quarter.wait_for_release_slot"):
+        assert tasks[sensor].mode == "reschedule"
+    assert "release_quarter.completeness_gate" in tasks["release_quarter.wait_for_release_slot"].upstream_task_ids

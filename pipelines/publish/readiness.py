@@ -65,12 +65,14 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def release_hold(quarter: Quarter, busy: Mapping[str, int], now: datetime | None = None) -> str | None:
-    """`hold_reason` for the quarter as the catalog and the data root stand now."""
+def release_hold(
+    quarter: Quarter, busy: Mapping[str, int], *, slot: bool = True, now: datetime | None = None
+) -> str | None:
+    """`hold_reason` for the quarter as the catalog and the data root stand now; `slot=False` skips the interval."""
     from pipelines.publish.release import figures_changed
     from pipelines.warehouse import catalog
 
-    releases = catalog.releases(str(quarter))
+    releases = catalog.releases(str(quarter)) if slot else []
     latest = max(releases, key=lambda row: row["version"], default=None)
     return hold_reason(
         quarter,
