@@ -52,6 +52,7 @@ def local_chain(tmp_path_factory) -> Iterator[Chain]:
     home, data = tmp_path_factory.mktemp("live_home"), tmp_path_factory.mktemp("live_data")
     write_samples(scheduled_publish_quarter(), rows=1_400, root=DataRoot(str(data)))
     settings = {
+        "MONEV_PUBLISH_LOCATION": str(tmp_path_factory.mktemp("publikasi")),
         "MONEV_PUBLISH_DEADLINE_DAYS": "0",
         "MONEV_REPUBLISH_INTERVAL_HOURS": str(REPUBLISH_INTERVAL_SECONDS / 3600),
     }
@@ -117,6 +118,10 @@ class TestLocalExecutor:
             slot_task = "release_quarter.wait_for_release_slot"
             log = airflow.task_log("monev_publish", v2_run["dag_run_id"], slot_task, 1, 0)
             assert "the changed figures become v2 at" in log
-        # Every publish run has ended by now; none sent a version twice.
+        # Every publish run has ended by now; none sent a version twice, and both versions were copied.
         airflow.wait_for("publish runs ended", lambda: not airflow.runs_in_progress("monev_publish"))
         assert len(local_chain.mails) == 2
+        portal = DataRoot(airflow.env["MONEV_PUBLISH_LOCATION"])
+        for version in ("v1", "v2"):
+            sums = root.read_bytes("releases", quarter.label, version, "SHA256SUMS")
+            assert portal.read_bytes(quarter.label, version, "SHA256SUMS") == sums
