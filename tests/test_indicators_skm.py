@@ -35,6 +35,18 @@ def test_grade_boundaries(converted, grade):
     assert grade_of(converted)[0] == grade
 
 
+def test_a_three_decimal_ikm_is_graded_after_rounding_half_up():
+    from decimal import Decimal
+
+    assert grade_of(Decimal("88.305")) == ("A", "Sangat Baik")
+    assert grade_of(Decimal("76.605")) == ("B", "Baik")
+
+
+def test_the_lowest_ikm_of_the_rounded_weight_is_grade_d():
+    lowest = ikm([10] * 9, respondents=10, weight_mode="0.111")  # every answer 1: 9 x 0.111 x 25 = 24.975
+    assert (lowest.converted, lowest.grade) == (24.98, "D")
+
+
 @pytest.mark.parametrize(("population", "sample"), [(100, 80), (1_000, 278), (10_000, 370), (0, 0)])
 def test_krejcie_morgan_minimum_sample(population, sample):
     assert krejcie_morgan(population) == sample

@@ -36,21 +36,23 @@ class IkmResult:
     respondents: int
 
 
-def round_half_up(value: float | Fraction, places: int = 2) -> Decimal:
+def round_half_up(value: float | Fraction | Decimal, places: int = 2) -> Decimal:
     """Official figures round halves up (91.475 → 91.48), not to even as Python's round() does."""
-    exact = (
-        Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(str(value))
-    )
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = value if isinstance(value, Decimal) else Decimal(str(value))
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def grade_of(converted: float | Decimal) -> tuple[str, str]:
     """Service quality grade of a converted IKM, judged on its 2-decimal value."""
-    value = round_half_up(converted) if not isinstance(converted, Decimal) else converted.quantize(Decimal("0.01"))
-    for lower_bound, grade, label in GRADES:
+    value = round_half_up(converted)
+    for lower_bound, grade, label in GRADES[:-1]:
         if value >= lower_bound:
             return grade, label
-    raise ValueError(f"IKM {value} is below the scale's minimum of 25.00")
+    # D is everything below C: the regulation's rounded weight 0.111 takes every-answer-1 to 24.98, under D's 25.00.
+    return GRADES[-1][1:]
 
 
 def ikm(element_totals: Sequence[int], respondents: int, weight_mode: str = "exact") -> IkmResult:
