@@ -3,6 +3,7 @@
 A complaint counts toward an on-time rate once it is settled either way: handled (on time or
 late), or still unhandled when its limit had already passed at quarter end. One still within
 its limit at quarter end is not judged yet: calling it late, or on time, would be a guess.
+A resolution is also a response, and a complaint closed as rejected (`ditolak`) is handled, not late.
 """
 
 from __future__ import annotations
@@ -19,26 +20,36 @@ def _days(start: pd.Series, end: pd.Series | np.ndarray, holidays: np.ndarray) -
     return working_days_between(start.to_numpy(dtype="datetime64[D]"), np.asarray(end, dtype="datetime64[D]"), holidays)
 
 
+REJECTED = "ditolak"
+
+
+def response_dates(complaint_log: pd.DataFrame) -> pd.Series:
+    """When each complaint was first answered: a resolution is also a response, so the earlier of the two."""
+    responded, resolved = complaint_log["responded_date"], complaint_log["resolved_date"]
+    return responded.where(resolved.isna() | (responded <= resolved), resolved)
+
+
 def handled_within_limit_rate(
     complaint_log: pd.DataFrame,
-    done_column: str,
+    done: pd.Series,
     limit_days: np.ndarray | int,
     quarter_end: dt.date,
     holidays: np.ndarray,
 ) -> tuple[float | None, int]:
-    """Percent of judged complaints handled (`done_column` dated) within `limit_days` working days.
+    """Percent of judged complaints handled (`done` dated) within `limit_days` working days.
 
-    Limits may differ per row: a pooled agency roll-up judges each complaint by its own unit's standard.
+    A complaint closed as rejected without a date is handled, not late. Limits may differ per row:
+    a pooled agency roll-up judges each complaint by its own unit's standard.
     """
     received = complaint_log["received_date"]
-    done = complaint_log[done_column]
-    handled = done.notna().to_numpy()
+    dated = done.notna().to_numpy()
+    rejected_undated = (complaint_log["status"] == REJECTED).to_numpy() & ~dated
     taken = _days(received, done, holidays)
     elapsed = _days(received, np.full(len(received), np.datetime64(quarter_end, "D")), holidays)
-    judged = handled | (elapsed > limit_days)
+    judged = dated | rejected_undated | (elapsed > limit_days)
     if not judged.any():
         return None, 0
-    on_time = handled & (taken <= limit_days)
+    on_time = (dated & (taken <= limit_days)) | rejected_undated
     return float(on_time[judged].mean() * 100), int(judged.sum())
 
 

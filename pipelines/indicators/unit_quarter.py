@@ -76,12 +76,12 @@ def _complaint_values(complaint_log: pd.DataFrame, service_log: pd.DataFrame, me
         values.append(
             _value("complaints_per_1000_services", *complaints.complaints_per_1000_services(count, len(service_log)))
         )
-    for code, done_column, limit_column in (
-        ("complaint_response_on_time_rate", "responded_date", "respond_days"),
-        ("complaint_resolved_rate", "resolved_date", "resolve_days"),
+    for code, done, limit_column in (
+        ("complaint_response_on_time_rate", complaints.response_dates(complaint_log), "respond_days"),
+        ("complaint_resolved_rate", complaint_log["resolved_date"], "resolve_days"),
     ):
         rate = complaints.handled_within_limit_rate(
-            complaint_log, done_column, complaint_log[limit_column].to_numpy(), method.quarter_end, method.holidays
+            complaint_log, done, complaint_log[limit_column].to_numpy(), method.quarter_end, method.holidays
         )
         values.append(_value(code, *rate))
     values.append(
