@@ -61,10 +61,6 @@ def hold_reason(
     return None
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def release_hold(
     quarter: Quarter, busy: Mapping[str, int], *, slot: bool = True, now: datetime | None = None
 ) -> str | None:
@@ -72,14 +68,12 @@ def release_hold(
     from pipelines.publish.release import figures_changed
     from pipelines.warehouse import catalog
 
-    releases = catalog.releases(str(quarter)) if slot else []
-    latest = max(releases, key=lambda row: row["version"], default=None)
     return hold_reason(
         quarter,
         busy=busy,
         facts_at=catalog.refreshed_at("facts", quarter.year, quarter.quarter),
         indicators_at=catalog.refreshed_at("indicators", quarter.year, quarter.quarter),
-        last_release=(latest["version"], _utc(latest["sealed_at"])) if latest else None,
+        last_release=catalog.latest_release(str(quarter)) if slot else None,
         now=now or datetime.now(UTC),
         interval=timedelta(hours=get_settings().republish_interval_hours),
         changed=lambda: figures_changed(quarter),

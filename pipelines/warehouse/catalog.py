@@ -122,6 +122,11 @@ JUDGED = ("received", "accepted", "partial", "rejected")
 """Statuses of files a partition rebuild looks at (a rejected file's rows go to quarantine again)."""
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; every one the catalog writes is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class ReceivedFile:
     id: int
@@ -138,7 +143,7 @@ class ReceivedFile:
     @property
     def delivered_on(self) -> date:
         """The day (Jakarta time) the file arrived: no row of it can describe a later day."""
-        moment = self.received_at if self.received_at.tzinfo else self.received_at.replace(tzinfo=UTC)
+        moment = _aware(self.received_at)
         return moment.astimezone(ZoneInfo(TIMEZONE)).date()
 
 
@@ -418,7 +423,20 @@ def refreshed_at(stage: str, year: int, quarter: int) -> datetime | None:
     )
     with engine().connect() as connection:
         moment = connection.execute(query).scalar()
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+    return _aware(moment) if moment else None
+
+
+def latest_release(quarter: str) -> tuple[int, datetime] | None:
+    """(version, sealed at) of the quarter's newest release, if it has one."""
+    query = (
+        select(release.c.version, release.c.sealed_at)
+        .where(release.c.quarter == quarter)
+        .order_by(release.c.version.desc())
+        .limit(1)
+    )
+    with engine().connect() as connection:
+        row = connection.execute(query).first()
+    return (row.version, _aware(row.sealed_at)) if row else None
 
 
 def record_release(quarter: str, version: int, location: str, fingerprint: str, sha256sums: str) -> None:
