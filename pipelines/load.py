@@ -15,11 +15,18 @@ from datetime import UTC, datetime
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.parse.canonical import EARLIEST_PLAUSIBLE_DATE, MissingColumns, ParsedExport, row_quarters, to_canonical
+from pipelines.parse.canonical import (
+    CATCH_ALL,
+    EARLIEST_PLAUSIBLE_DATE,
+    MissingColumns,
+    ParsedExport,
+    row_quarters,
+    to_canonical,
+)
 from pipelines.parse.headers import HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.periods import Quarter
-from pipelines.quality.batch import FileSlice, validate_batch
+from pipelines.quality.batch import BatchResult, FileSlice, validate_batch
 from pipelines.quality.data_docs import save_validation
 from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
@@ -33,6 +40,8 @@ from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUA
 log = logging.getLogger(__name__)
 
 PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError)
+UNMATCHED_LISTED = 20
+"""Distinct unmatched answers named in the log line; the rest are counted."""
 NO_ROWS = "the file has its column titles but no data rows; send the export with its rows"
 NO_DATE = (
     f"no row has a plausible date (from {EARLIEST_PLAUSIBLE_DATE:%d/%m/%Y} to the day the file arrived); "
@@ -122,6 +131,18 @@ def _slice(file: ReceivedFile, export: ParsedExport, quarter: Quarter) -> FileSl
     return FileSlice(file=file, parsed=export.subset(mask))
 
 
+def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResult) -> None:
+    """Name the answers no synonym matched, so the data team can add the real ones to config/headers.yaml."""
+    for column, answers in batch.unmatched.items():
+        became = f"counted as '{CATCH_ALL[column]}'" if column in CATCH_ALL else "left empty"
+        listed = ", ".join(f"{answer!r} ({count})" for answer, count in answers.most_common(UNMATCHED_LISTED))
+        more = f" and {len(answers) - UNMATCHED_LISTED} other answers" if len(answers) > UNMATCHED_LISTED else ""
+        log.info(
+            "%s %s %s: %d %s answers match no value in config/headers.yaml and were %s: %s%s",
+            unit.code, quarter, dataset, answers.total(), column, became, listed, more,
+        )  # fmt: skip
+
+
 def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: DataRoot) -> dict[str, int]:
     """Rebuild the unit's fact and quarantine partitions of one quarter from its live files."""
     by_dataset: dict[str, list[FileSlice]] = {}
@@ -138,6 +159,7 @@ def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: Da
             table, validation = batch.table, batch.validation
             quarantine += batch.quarantine
             results += batch.dq_results
+            _log_unmatched(unit, quarter, dataset, batch)
         replace_partition(root, "warehouse", dataset, quarter, unit.code, table)
         save_validation(root, dataset, quarter, unit.code, validation)
         rows[dataset] = table.num_rows if table is not None else 0

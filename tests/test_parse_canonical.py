@@ -131,3 +131,15 @@ def test_lke_worksheet_areas_and_decimal_comma_scores():
     assert frame["reform"].iloc[0] == 3.25 and pd.isna(frame["reform"].iloc[2])
     assert len(frame) == 4  # the "Jumlah" footer is not an area
     assert parsed.parse_issues[["position", "column", "rule"]].values.tolist() == [[3, "area", "unknown_value"]]
+
+
+def test_an_unknown_request_channel_is_left_empty_with_a_note_and_the_row_kept():
+    text = (
+        "No. Tiket;Jenis Layanan;Tgl Masuk;Tgl Selesai;Status;Kanal\n"
+        "T-1;Paspor PMI;27/08/2026;28/08/2026;Selesai;Daring\n"
+        "T-2;Paspor PMI;27/08/2026;28/08/2026;Selesai;Pos Pelayanan Desa\n"
+    )
+    parsed = canonical("service_log", "UPT-P2TK", "layanan.csv", text.encode())
+    assert parsed.frame["channel"].tolist()[0] == "online" and pd.isna(parsed.frame["channel"].tolist()[1])
+    assert parsed.parse_issues.empty
+    assert parsed.unmatched_answers() == {"channel": ["Pos Pelayanan Desa"]}

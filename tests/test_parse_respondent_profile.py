@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.indicators.build import build_indicators
 from pipelines.ingest import ingest_unit
 from pipelines.parse.age import age_group
 from pipelines.parse.canonical import to_canonical
@@ -57,7 +60,8 @@ def test_export_without_profile_columns_still_parses():
     [("34", "30-39"), ("34 tahun", "30-39"), ("34.0", "30-39"), ("19", "<20"), ("20", "20-29"), ("60", "60+"),
      ("<20", "<20"), ("< 20 tahun", "<20"), ("di bawah 20 tahun", "<20"), ("20-29", "20-29"),
      ("20 - 29 tahun", "20-29"), ("20-24", "20-29"), ("60+", "60+"), ("60 tahun ke atas", "60+"), ("> 60", "60+"),
-     ("17-25", None), (">55", None), ("150", None), ("5", None), ("dewasa", None)],
+     ("35 th", "30-39"), ("26-35", "30-39"), ("17-25", "20-29"), ("17-22", None), ("15-70", None), (">55", None),
+     ("150", None), ("5", None), ("dewasa", None)],
 )  # fmt: skip
 def test_age_in_years_or_a_band_within_one_of_ours(text, band):
     assert age_group(text) == band
@@ -73,22 +77,78 @@ def test_every_group_spelled_as_published_maps_to_itself():
     assert [age_group(band) for band in RESPONDENT_PROFILE["age_group"]] == list(RESPONDENT_PROFILE["age_group"])
 
 
-def test_unrecognised_value_is_quarantined_with_the_cell_and_the_fix(data_root, quarter):
-    rows = [*["L;25;SMA;Swasta"] * 9, "L;25;SMA;Petani Tambak"]
-    data_root.write_bytes(survey(*rows).encode(), "landing", "UPT-BLK-SBY", "skm_2026Q3.csv")
-    report = ingest_unit("UPT-BLK-SBY", quarter)
-    assert (report.files[0]["rows_accepted"], report.files[0]["rows_quarantined"]) == (9, 1)
-    [record] = pq.read_table(data_root.path("quarantine", "rows")).to_pylist()
-    assert (record["source_row"], record["column"], record["rule"]) == (
-        11,
-        "occupation",
-        "expect_column_values_to_be_in_set",
+def test_answers_forms_offer_map_to_the_questionnaires_groups():
+    rows = ["L;35 th;SLTA/SMA/SMK/MA;Wiraswasta", "P;26-35;D-III;Pelajar/Mahasiswa", "L;35 tahun;S-1/Sarjana;Calon PMI",
+            "P;35;Pascasarjana;Ibu Rumah Tangga", "L;40;S-1;Petani/Nelayan", "P;22;SMK;Buruh", "L;61;S2;Pensiunan",
+            "P;30;D4;Honorer"]  # fmt: skip
+    parsed = canonical(survey(*rows))
+    assert parsed.frame[list(RESPONDENT_PROFILE)].values.tolist() == [
+        ["L", "30-39", "SMA", "Wirausaha"],
+        ["P", "30-39", "D1-D3", "Lainnya"],
+        ["L", "30-39", "D4/S1", "Lainnya"],
+        ["P", "30-39", "S2+", "Lainnya"],
+        ["L", "40-49", "D4/S1", "Wirausaha"],
+        ["P", "20-29", "SMA", "Swasta"],
+        ["L", "60+", "S2+", "Lainnya"],
+        ["P", "30-39", "D4/S1", "Lainnya"],
+    ]
+    assert parsed.unmatched.empty
+
+
+def test_answers_outside_every_list_are_noted_never_quarantined():
+    parsed = canonical(survey("X;dewasa;Pondok Pesantren;Petani Tambak", "L;34;SMA;Swasta"))
+    frame = parsed.frame[list(RESPONDENT_PROFILE)].astype(object).where(parsed.frame.notna(), None)
+    assert frame.iloc[0].tolist() == [None, None, None, "Lainnya"]
+    assert frame.iloc[1].tolist() == ["L", "30-39", "SMA", "Swasta"]
+    assert parsed.parse_issues.empty
+    assert parsed.unmatched_answers() == {
+        "age_group": ["dewasa"], "education": ["Pondok Pesantren"], "gender": ["X"], "occupation": ["Petani Tambak"]
+    }  # fmt: skip
+
+
+def ikm_of(unit_code: str, quarter) -> float:
+    [(value,)] = (
+        connect()
+        .execute(
+            "SELECT value FROM unit_quarter_indicators WHERE unit_code = ? AND year = ? AND quarter = ? "
+            "AND indicator_code = 'ikm'",
+            [unit_code, quarter.year, quarter.quarter],
+        )
+        .fetchall()
     )
-    assert record["message"] == (
-        "UPT-BLK-SBY/skm_2026Q3.csv row 11, column \"Pekerjaan\" = 'Petani Tambak': "
-        "occupation is not one of PNS, TNI, POLRI, Swasta, Wirausaha, Lainnya"
+    return value
+
+
+def test_a_form_whose_profile_answers_are_all_off_list_counts_every_respondent(data_root, quarter, caplog):
+    """The same 100 answers give the same IKM with profile columns nobody's list knows as without them."""
+    answers = [";".join(str(1 + (n * (element + 3)) % 4) for element in range(9)) for n in range(100)]
+    with_profile = HEADER + "".join(
+        f"R-{n};{5 + n % 20:02d}/08/2026;{'XY'[n % 2]};usia produktif;Pesantren {n % 7};Calon PMI {n % 3};{row}\n"
+        for n, row in enumerate(answers)
     )
-    assert "PNS, TNI, POLRI, Swasta, Wirausaha, atau Lainnya" in record["fix"]
+    without = f"No Responden;Tanggal Survei;{ANSWERS}\n" + "".join(
+        f"R-{n};{5 + n % 20:02d}/08/2026;{row}\n" for n, row in enumerate(answers)
+    )
+    data_root.write_bytes(with_profile.encode(), "landing", "UPT-P2TK", "skm_2026Q3.csv")
+    data_root.write_bytes(without.encode(), "landing", "UPT-BLK-SBY", "skm_2026Q3.csv")
+    with caplog.at_level(logging.INFO, logger="pipelines.load"):
+        report = ingest_unit("UPT-P2TK", quarter)
+    ingest_unit("UPT-BLK-SBY", quarter)
+    build_indicators(quarter)
+
+    assert (report.files[0]["rows_accepted"], report.files[0]["rows_quarantined"]) == (100, 0)
+    assert ikm_of("UPT-P2TK", quarter) == ikm_of("UPT-BLK-SBY", quarter)
+    assert connect().sql(
+        "SELECT occupation, count(*) FROM skm_response WHERE unit_code = 'UPT-P2TK' GROUP BY ALL"
+    ).fetchall() == [("Lainnya", 100)]
+    assert connect().sql(
+        "SELECT \"column\", unexpected_count, success FROM dq_results WHERE unit_code = 'UPT-P2TK' "
+        "AND rule = 'unmatched_answer' ORDER BY \"column\""
+    ).fetchall() == [("age_group", 100, True), ("education", 100, True), ("gender", 100, True),
+                     ("occupation", 100, True)]  # fmt: skip
+    [line] = [record.getMessage() for record in caplog.records if "occupation answers" in record.getMessage()]
+    assert "counted as 'Lainnya'" in line
+    assert "'Calon PMI 0' (34), 'Calon PMI 1' (33), 'Calon PMI 2' (33)" in line
 
 
 def test_a_partition_written_before_the_profile_columns_still_reads(data_root, quarter):

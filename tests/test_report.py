@@ -43,6 +43,7 @@ def content() -> ReleaseContent:
     quality = [
         {"kode_unit": unit.code, "nama_unit": unit.name, "data": "log layanan", "status": "sesuai",
          "baris_diperiksa": 1200, "baris_diterima": 1180, "baris_dikarantina": 20, "berkas_ditolak": 0,
+         "jawaban_opsional_tak_dikenal": 3,
          "aturan_diperiksa": 14, "aturan_terpenuhi": 14}
         for unit in reg.units
     ]  # fmt: skip

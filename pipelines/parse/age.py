@@ -1,14 +1,16 @@
 """Respondent ages → the SKM questionnaire's age bands.
 
 Survey tools export either the age in years ("34", "34 tahun", "34.0" from Excel) or a band of
-their own form ("20-29", "< 20 tahun", "60 tahun ke atas"). A band is accepted when it lies
-within one of ours, so "20-24" is "20-29"; "17-25" straddles two and is left for the suite to quarantine.
+their own form ("20-29", "< 20 tahun", "60 tahun ke atas"). A band within one of ours is that band, so
+"20-24" is "20-29"; a closed band across two goes to the one holding most of its years ("26-35" is "30-39"),
+and one with no such band or open-ended across two ("17-22", "15-70", "> 55") fits none.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 from pipelines.warehouse.schemas import AGE_GROUPS
 
@@ -60,4 +62,7 @@ def age_group(text: str) -> str | None:
     youngest, oldest = bounds
     first = AGE_GROUPS[0] if youngest is None else band_of_age(youngest)
     last = AGE_GROUPS[-1] if oldest is None else band_of_age(oldest)
-    return first if first == last else None
+    if first == last or None in (youngest, oldest, first, last):
+        return first if first == last else None
+    [(band, years)] = Counter(band_of_age(age) for age in range(youngest, oldest + 1)).most_common(1)
+    return band if 2 * years > oldest - youngest + 1 else None

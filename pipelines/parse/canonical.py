@@ -62,6 +62,18 @@ KEY_COLUMNS = {
 EARLIEST_PLAUSIBLE_DATE = dt.date(2010, 1, 1)
 """Older dates are typos or a spreadsheet's empty date (1900-01-01), never a quarter to build: such a
 row stays in its file's quarter, where the suite quarantines it (the ZI programme began in 2012)."""
+CONTEXT_COLUMNS = {
+    "service_log": ("channel",),
+    "skm_response": ("service_code", *RESPONDENT_PROFILE),
+    "complaint_log": ("service_code",),
+    "zi_perception": ("service_code",),
+}
+"""Optional answers that describe a row without entering a figure's value (how a request was made, who
+answered a survey, which service a survey or complaint concerns). An answer no synonym in
+config/headers.yaml matches becomes the column's catch-all group or empty and is noted; it never costs
+the row. Every other column's bad value quarantines the row."""
+CATCH_ALL = {"occupation": "Lainnya"}
+"""The questionnaire's own group for answers outside its list; other context columns are left empty."""
 SURVEY_DATASETS = ("skm_response", "zi_perception")
 PERCEPTION_ITEMS = (*IPKP_ITEMS, *IPAK_ITEMS)
 
@@ -80,6 +92,8 @@ class ParsedExport:
     """Canonical column → the header the unit wrote."""
     parse_issues: pd.DataFrame
     """Values that could not be read: index (row position), column, rule."""
+    unmatched: pd.DataFrame
+    """Context answers that matched no known value (CONTEXT_COLUMNS): position, column."""
 
     def subset(self, mask: np.ndarray) -> ParsedExport:
         """Only the rows where `mask` holds, positions renumbered from 0."""
@@ -88,13 +102,25 @@ class ParsedExport:
         positions = np.flatnonzero(mask)
         renumber = np.full(len(mask), -1)
         renumber[positions] = np.arange(len(positions))
-        issues = self.parse_issues[mask[self.parse_issues["position"].to_numpy(dtype=np.int64)]]
+
+        def kept(found: pd.DataFrame) -> pd.DataFrame:
+            found = found[mask[found["position"].to_numpy(dtype=np.int64)]]
+            return found.assign(position=renumber[found["position"].to_numpy(dtype=np.int64)])
+
         return ParsedExport(
             frame=self.frame.iloc[positions].reset_index(drop=True),
             raw_values={column: values.take(pa.array(positions)) for column, values in self.raw_values.items()},
             headers=self.headers,
-            parse_issues=issues.assign(position=renumber[issues["position"].to_numpy(dtype=np.int64)]),
+            parse_issues=kept(self.parse_issues),
+            unmatched=kept(self.unmatched),
         )
+
+    def unmatched_answers(self) -> dict[str, list[str]]:
+        """Context column → what the unit wrote in each answer that matched no known value."""
+        return {
+            column: self.raw_values[column].take(pa.array(found["position"].to_numpy(dtype=np.int64))).to_pylist()
+            for column, found in self.unmatched.groupby("column", sort=True)
+        }
 
 
 def _issues(mask: pa.Array, column: str, rule: str) -> pd.DataFrame:
@@ -102,15 +128,16 @@ def _issues(mask: pa.Array, column: str, rule: str) -> pd.DataFrame:
     return pd.DataFrame({"position": positions, "column": column, "rule": rule})
 
 
-def _service_codes(raw: pa.Array, unit: Unit) -> pa.Array:
+def _service_codes(raw: pa.Array, unit: Unit, keep_unknown: bool) -> pa.Array:
+    """Codes of the services named by code, name or alias; with `keep_unknown`, what the unit wrote where it
+    names no known service, for the suite to quarantine and quote back."""
+
     def lookup(text: str) -> str | None:
         service = unit.service_lookup.get(normalise_label(text))
         return service.code if service else None
 
     codes = map_labels(raw, lookup)
-    # Keep what the unit wrote where it is no known service: the expectation on service codes
-    # quarantines it and quotes the value back.
-    return pc.coalesce(codes, pc.utf8_trim_whitespace(raw))
+    return pc.coalesce(codes, pc.utf8_trim_whitespace(raw)) if keep_unknown else codes
 
 
 def _standard_columns(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
@@ -138,12 +165,6 @@ def _blank_as_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _as_written_where_unknown(canonical: pa.Array, raw: pa.Array) -> pa.Array:
-    """Canonical values, and what the unit wrote where none matched: the suite's value set quarantines
-    such a row and the message quotes the value back, as for an unknown service."""
-    return pc.coalesce(canonical, _blank_as_null(raw))
-
-
 def _parse_column(
     dataset: str, column: str, values: pa.Array, unit: Unit, config: HeaderConfig
 ) -> tuple[pa.Array, str | None]:
@@ -161,17 +182,27 @@ def _parse_column(
         return parse_decimals(values), "not_a_number"
     if column == "area":
         return map_labels(values, lambda text: config.canonical_value("zi_area", text)), "unknown_value"
-    if column in ("status", "channel"):
-        field = "complaint_channel" if (dataset, column) == ("complaint_log", "channel") else column
-        return map_labels(values, lambda text: config.canonical_value(field, text)), "unknown_value"
+    if column == "status":
+        return map_labels(values, lambda text: config.canonical_value(column, text)), "unknown_value"
+    if (dataset, column) == ("complaint_log", "channel"):
+        return map_labels(values, lambda text: config.canonical_value("complaint_channel", text)), "unknown_value"
     if column == "service_code":  # units write the service's code or its name; both become the code
-        return _service_codes(values, unit), None
-    if column == "age_group":  # an age in years or a band
-        return _as_written_where_unknown(map_labels(values, age_group), values), None
-    if column in RESPONDENT_PROFILE:
-        labels = map_labels(values, lambda text: config.canonical_value(column, text))
-        return _as_written_where_unknown(labels, values), None
+        return _service_codes(values, unit, keep_unknown=True), None
     return _blank_as_null(values), None
+
+
+def _context_answers(column: str, values: pa.Array, unit: Unit, config: HeaderConfig) -> tuple[pa.Array, pa.Array]:
+    """(known groups, where an answer matched none): the catch-all group stands in for such an answer, if any."""
+    if column == "age_group":  # an age in years or a band
+        known = map_labels(values, age_group)
+    elif column == "service_code":
+        known = _service_codes(values, unit, keep_unknown=False)
+    else:
+        known = map_labels(values, lambda text: config.canonical_value(column, text))
+    unmatched = failed(values, known)
+    if column in CATCH_ALL:
+        known = pc.if_else(unmatched, pa.scalar(CATCH_ALL[column]), known)
+    return known, unmatched
 
 
 def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, config: HeaderConfig) -> RawTable:
@@ -234,9 +265,14 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
     headers = {column: raw.headers[position] for column, position in positions.items()}
     columns: dict[str, pa.Array] = {}
     issues: list[pd.DataFrame] = []
+    unmatched: list[pd.DataFrame] = [pd.DataFrame({"position": pd.Series(dtype="int64"), "column": []})]
     for column, values in raw_values.items():
         if column == "unit_code":  # checked, never loaded: the unit is the folder the file came from
             issues.append(_issues(_claims_other_unit(values, unit), column, "other_unit"))
+            continue
+        if column in CONTEXT_COLUMNS.get(dataset, ()):
+            columns[column], unknown = _context_answers(column, values, unit, config)
+            unmatched.append(_issues(unknown, column, "unmatched")[["position", "column"]])
             continue
         columns[column], rule = _parse_column(dataset, column, values, unit, config)
         if rule:
@@ -261,6 +297,7 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
         raw_values=raw_values,
         headers=headers,
         parse_issues=pd.concat(issues, ignore_index=True),  # never empty: every dataset has a required date
+        unmatched=pd.concat(unmatched, ignore_index=True),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyarrow as pa
 
 from pipelines.indicators.catalog import INDICATORS, Indicator
+from pipelines.parse.canonical import CATCH_ALL, CONTEXT_COLUMNS, REQUIRED_COLUMNS
 from pipelines.warehouse.schemas import DIMENSIONS, KEY_TYPES, PARTITION_KEYS, PARTITIONING, TABLES
 
 TITLE = "Data dictionary / Kamus data"
@@ -168,6 +169,34 @@ def _storage(name: str, partition_keys: Sequence[str]) -> str:
     )
 
 
+def _names(columns: Iterable[str]) -> str:
+    return ", ".join(f"`{column}`" for column in columns)
+
+
+def input_rules(name: str) -> str:
+    """What an export of this dataset must carry, and which of its values quarantine a row."""
+    if name not in REQUIRED_COLUMNS:
+        return ""
+    context = CONTEXT_COLUMNS.get(name, ())
+    catch_all = "; ".join(f"`{column}` counts it as {CATCH_ALL[column]}" for column in context if column in CATCH_ALL)
+    lines = [
+        f"Input (headers as units write them map to these columns through `config/headers.yaml`). Required: "
+        f"{_names(REQUIRED_COLUMNS[name])}; an export without one is rejected, and a row whose value is empty or "
+        "unreadable is quarantined."
+    ]
+    if context:
+        lines.append(
+            f"Context answers: {_names(context)}; an answer matching no known value is left empty"
+            + (f" ({catch_all})" if catch_all else "")
+            + ", counted in the release's data-quality annex and listed in the load log; it never costs the row."
+        )
+    lines.append(
+        "Every other column is optional: an export may leave it out, but a value present that cannot be read "
+        "quarantines the row, because a figure depends on it."
+    )
+    return " ".join(lines) + "\n\n"
+
+
 def table_section(name: str, schema: pa.Schema, partition_keys: Sequence[str] = (), strict: bool = True) -> str:
     """One table: what it holds, how it is stored, and every column with its Arrow type and nullability.
 
@@ -184,6 +213,7 @@ def table_section(name: str, schema: pa.Schema, partition_keys: Sequence[str] = 
         "",
         _storage(name, partition_keys),
         "",
+        *([input_rules(name).rstrip("\n"), ""] if input_rules(name) else []),
         "| Column | Arrow type | Nullable | Description |",
         "|---|---|---|---|",
         *(

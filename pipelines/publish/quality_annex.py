@@ -1,13 +1,15 @@
 """The release's data-quality annex: how each unit's data for the quarter fared in validation.
 
 One row per unit and dataset, in Indonesian for the reform office: rows checked, accepted and
-set aside, files rejected whole, and the suite's rules met. Counts of rows, not of people, so
+set aside, files rejected whole, optional answers outside the known lists (kept, but counted as
+Lainnya or left empty), and the suite's rules met. Counts of rows, not of people, so
 no cell needs suppressing.
 """
 
 from __future__ import annotations
 
 from pipelines.periods import Quarter
+from pipelines.quality.batch import UNMATCHED_RULE
 from pipelines.registry import Registry
 from pipelines.storage import DataRoot
 from pipelines.warehouse.query import connect
@@ -24,9 +26,12 @@ ANNEX_COLUMNS = (
     "baris_diterima",
     "baris_dikarantina",
     "berkas_ditolak",
+    "jawaban_opsional_tak_dikenal",
     "aturan_diperiksa",
     "aturan_terpenuhi",
 )
+ANNEX_COUNTS = ANNEX_COLUMNS[6:11]
+"""The annex's counts of rows, files and answers, in column order (the rules come after them)."""
 ANNEX_FIELD_TYPES = {name: "integer" for name in ("tahun", "triwulan", *ANNEX_COLUMNS[6:])}
 DATASET_NAMES = {
     "service_log": "log layanan",
@@ -40,7 +45,8 @@ ANNEX_SQL = """
 WITH checks AS (
     SELECT unit_code, dataset, max(rows_evaluated) AS checked,
            count(*) FILTER (WHERE rule LIKE 'expect_%') AS rules,
-           count(*) FILTER (WHERE rule LIKE 'expect_%' AND success) AS rules_met
+           count(*) FILTER (WHERE rule LIKE 'expect_%' AND success) AS rules_met,
+           coalesce(sum(unexpected_count) FILTER (WHERE rule = $unmatched_rule), 0) AS unmatched
     FROM dq_results WHERE year = $year AND quarter = $quarter GROUP BY ALL
 ),
 accepted AS (
@@ -54,7 +60,7 @@ quarantined AS (
 )
 SELECT checks.unit_code, checks.dataset, checks.checked, coalesce(accepted.n, 0) AS accepted,
        coalesce(quarantined.rows_out, 0) AS rows_out, coalesce(quarantined.files_rejected, 0) AS files_rejected,
-       checks.rules, checks.rules_met
+       checks.unmatched, checks.rules, checks.rules_met
 FROM checks
 LEFT JOIN accepted USING (unit_code, dataset)
 LEFT JOIN quarantined USING (unit_code, dataset)
@@ -72,14 +78,15 @@ def _accepted_sql() -> str:
 def quality_annex_rows(reg: Registry, quarter: Quarter, root: DataRoot) -> list[dict]:
     """Every unit × dataset; a dataset a unit has not sent is listed as "belum lapor", not left out."""
     result = connect(root).execute(
-        ANNEX_SQL.replace("{accepted}", _accepted_sql()), {"year": quarter.year, "quarter": quarter.quarter}
+        ANNEX_SQL.replace("{accepted}", _accepted_sql()),
+        {"year": quarter.year, "quarter": quarter.quarter, "unmatched_rule": UNMATCHED_RULE},
     )
     found = {(row[0], row[1]): row[2:] for row in result.fetchall()}
     rows = []
     for unit in reg.units:
         for dataset in FACT_TABLES:
-            checked, accepted, rows_out, files_rejected, rules, rules_met = found.get(
-                (unit.code, dataset), (0, 0, 0, 0, 0, 0)
+            checked, accepted, rows_out, files_rejected, unmatched, rules, rules_met = found.get(
+                (unit.code, dataset), (0,) * 7
             )
             if (unit.code, dataset) not in found:
                 status = "belum lapor"
@@ -91,6 +98,7 @@ def quality_annex_rows(reg: Registry, quarter: Quarter, root: DataRoot) -> list[
                 {"kode_unit": unit.code, "nama_unit": unit.name, "tahun": quarter.year, "triwulan": quarter.quarter,
                  "data": DATASET_NAMES[dataset], "status": status, "baris_diperiksa": checked,
                  "baris_diterima": accepted, "baris_dikarantina": rows_out, "berkas_ditolak": files_rejected,
-                 "aturan_diperiksa": rules, "aturan_terpenuhi": rules_met}
+                 "jawaban_opsional_tak_dikenal": int(unmatched), "aturan_diperiksa": rules,
+                 "aturan_terpenuhi": rules_met}
             )  # fmt: skip
     return rows

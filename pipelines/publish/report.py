@@ -19,6 +19,7 @@ from pipelines.publish import charts
 from pipelines.publish.cells import decimal_comma
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, UnitValues
 from pipelines.publish.datapackage import LICENSE
+from pipelines.publish.quality_annex import ANNEX_COUNTS
 
 ELEMENT_CODES = tuple(f"ikm_u{number}" for number in range(1, len(SKM_ELEMENT_NAMES) + 1))
 ELEMENT_LABELS = tuple(f"U{number}" for number in range(1, len(SKM_ELEMENT_NAMES) + 1))
@@ -265,6 +266,7 @@ def _quality_section(content: ReleaseContent) -> str:
             "Baris diterima",
             "Baris dikarantina",
             "Berkas ditolak",
+            "Jawaban opsional di luar daftar",
             "Aturan terpenuhi",
         ),
         "th",
@@ -273,7 +275,7 @@ def _quality_section(content: ReleaseContent) -> str:
     for row in content.quality:
         status = row["status"]
         symbol = STATUS_SYMBOLS.get(status, "–")
-        counts = (row["baris_diperiksa"], row["baris_diterima"], row["baris_dikarantina"], row["berkas_ditolak"])
+        counts = [row[column] for column in ANNEX_COUNTS]
         numbers = "".join(f'<td class="angka">{decimal_comma(count, 0)}</td>' for count in counts)
         body.append(
             f"<tr><td>{escape(row['nama_unit'])}</td><td>{escape(row['data'])}</td>"
@@ -283,7 +285,9 @@ def _quality_section(content: ReleaseContent) -> str:
     return (
         '<section id="kualitas-data"><h2>5. Lampiran: kualitas data</h2>'
         "<p>Hasil validasi data tiap unit triwulan ini: baris yang diperiksa, diterima dan dikarantina, berkas yang "
-        f'ditolak utuh, dan aturan mutu yang terpenuhi.</p><table class="lampiran"><thead>{head}</thead>'
+        "ditolak utuh, jawaban opsional (profil responden, kanal) di luar daftar pilihan yang tetap diterima "
+        "(dihitung sebagai Lainnya atau dikosongkan), dan aturan mutu yang terpenuhi.</p>"
+        f'<table class="lampiran"><thead>{head}</thead>'
         f"<tbody>{''.join(body)}</tbody></table></section>"
     )
 

@@ -7,6 +7,7 @@ file: accepted, partial, or rejected whole (a batch-level failure, or too many b
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,8 +159,28 @@ def _judge_files(
             piece.status = "partial" if failed else "accepted"
 
 
-def dq_rows(dataset: str, rows: int, issues: pd.DataFrame, outcomes: list[ExpectationOutcome]) -> list[dict]:
-    """One row per rule checked on the batch: the suite's expectations, then parsing and duplicate checks."""
+UNMATCHED_RULE = "unmatched_answer"
+"""dq_results rule counting context answers set to a catch-all group or emptied (never a failure)."""
+
+
+def unmatched_answers(slices: list[FileSlice]) -> dict[str, Counter[str]]:
+    """Context column → how often each answer that matched no known value was written, over the batch."""
+    found: dict[str, Counter[str]] = {}
+    for piece in slices:
+        for column, answers in piece.parsed.unmatched_answers().items():
+            found.setdefault(column, Counter()).update(answers)
+    return found
+
+
+def dq_rows(
+    dataset: str,
+    rows: int,
+    issues: pd.DataFrame,
+    outcomes: list[ExpectationOutcome],
+    unmatched: dict[str, Counter[str]],
+) -> list[dict]:
+    """One row per rule checked on the batch: the suite's expectations, parsing and duplicate checks, then the
+    context answers that matched no known value (a note, not a failure)."""
     results = [
         {"dataset": dataset, "rule": outcome.expectation, "column": ",".join(outcome.columns) or None,
          "batch_level": outcome.is_batch_level, "rows_evaluated": outcome.element_count,
@@ -172,6 +193,11 @@ def dq_rows(dataset: str, rows: int, issues: pd.DataFrame, outcomes: list[Expect
             {"dataset": dataset, "rule": rule, "column": column or None, "batch_level": False,
              "rows_evaluated": rows, "unexpected_count": len(found), "success": False, "error": None}
         )  # fmt: skip
+    for column, answers in sorted(unmatched.items()):
+        results.append(
+            {"dataset": dataset, "rule": UNMATCHED_RULE, "column": column, "batch_level": False,
+             "rows_evaluated": rows, "unexpected_count": answers.total(), "success": True, "error": None}
+        )  # fmt: skip
     return results
 
 
@@ -183,6 +209,8 @@ class BatchResult:
     dq_results: list[dict]
     validation: dict
     """The suite's outcome as a GX validation-result document, for Data Docs."""
+    unmatched: dict[str, Counter[str]]
+    """Context column → the answers (as written) that matched no known value, with how often."""
 
 
 def validate_batch(dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter) -> BatchResult:
@@ -204,9 +232,11 @@ def validate_batch(dataset: str, slices: list[FileSlice], unit: Unit, quarter: Q
     records += [rejected_record(piece.file, piece.message) for piece in slices if piece.status == "rejected"]
     good = frame.loc[~bad]
     schema = FACT_TABLES[dataset]
+    unmatched = unmatched_answers(slices)
     return BatchResult(
         table=pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None,
         quarantine=records,
-        dq_results=dq_rows(dataset, len(frame), issues, outcomes),
+        dq_results=dq_rows(dataset, len(frame), issues, outcomes, unmatched),
         validation=validation_document(dataset, unit.code, quarter, outcomes, validated_at),
+        unmatched=unmatched,
     )
