@@ -29,6 +29,8 @@ class Settings:
     validation_workers: int
     zi_scale_conversion: str
     """How a 1..6 perception answer becomes the 0..4 IPAK/IPKP scale (see indicators/perception.py)."""
+    count_receipt_day: bool
+    """Whether the day a request or complaint arrives is its first working day (default: counting starts the next)."""
     publish_deadline_days: int
     """Days after a quarter ends until which publishing waits for missing units (then marks them "belum lapor")."""
     max_quarantine_share: float
@@ -90,6 +92,9 @@ def get_settings() -> Settings:
     conversion = os.environ.get("MONEV_ZI_SCALE_CONVERSION", "linear")
     if conversion not in ("linear", "proportional"):
         raise ValueError(f"MONEV_ZI_SCALE_CONVERSION must be 'linear' or 'proportional', not {conversion!r}")
+    receipt_day = os.environ.get("MONEV_COUNT_RECEIPT_DAY", "false").strip().lower()
+    if receipt_day not in ("true", "false"):
+        raise ValueError(f"MONEV_COUNT_RECEIPT_DAY must be 'true' or 'false', not {receipt_day!r}")
     return Settings(
         data_root=_data_root_from_env(),
         config_dir=Path(os.environ.get("MONEV_CONFIG_DIR", REPO_ROOT / "config")),
@@ -102,6 +107,7 @@ def get_settings() -> Settings:
         date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
         zi_scale_conversion=conversion,
+        count_receipt_day=receipt_day == "true",
         publish_deadline_days=int(os.environ.get("MONEV_PUBLISH_DEADLINE_DAYS", "30")),
         max_quarantine_share=float(os.environ.get("MONEV_MAX_QUARANTINE_SHARE", "0.10")),
         report_recipients=_recipients_from_env(),

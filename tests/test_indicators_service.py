@@ -7,7 +7,7 @@ import pytest
 from pipelines.indicators.service import backlog_overdue, on_time_rate, online_share, processing_days_percentile
 from pipelines.indicators.tariff import free_service_charged_count, overcharged_count, tariff_compliance_rate
 from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
-from pipelines.indicators.workdays import holiday_calendar, working_days_between
+from pipelines.indicators.workdays import WorkCalendar, holiday_calendar, work_calendar, working_days_between
 
 
 def days(*texts):
@@ -19,6 +19,25 @@ def test_working_days_skip_weekend_and_independence_day():
     holidays = holiday_calendar(2026)
     assert working_days_between(days("2026-08-14"), days("2026-08-18"), holidays).tolist() == [1]
     assert working_days_between(days("2026-08-14"), days("2026-08-14"), holidays).tolist() == [0]
+
+
+def test_a_standard_that_counts_the_day_of_receipt_adds_it_when_it_is_a_working_day():
+    holidays = holiday_calendar(2026)
+    counting = WorkCalendar(holidays, count_receipt_day=True)
+    assert counting.days_between(days("2026-08-14"), days("2026-08-18")).tolist() == [2]  # Fri 14th counts
+    assert counting.days_between(days("2026-08-14"), days("2026-08-14")).tolist() == [1]
+    assert counting.days_between(days("2026-08-15"), days("2026-08-18")).tolist() == [1]  # Saturday does not
+    assert WorkCalendar(holidays).days_between(days("2026-08-14"), days("2026-08-18")).tolist() == [1]
+
+
+def test_the_receipt_day_is_a_setting(monkeypatch):
+    log = service_log([("2026-08-14", "2026-08-19", "selesai", 2)])  # Fri → Wed over Mon 17th: 2 days, 3 with the 14th
+    assert on_time_rate(log, work_calendar(2026)) == (100.0, 1)
+    monkeypatch.setenv("MONEV_COUNT_RECEIPT_DAY", "true")
+    assert on_time_rate(log, work_calendar(2026)) == (0.0, 1)
+    monkeypatch.setenv("MONEV_COUNT_RECEIPT_DAY", "ya")
+    with pytest.raises(ValueError, match="MONEV_COUNT_RECEIPT_DAY must be 'true' or 'false'"):
+        work_calendar(2026)
 
 
 def test_collective_leave_from_the_library_is_not_a_working_day():
@@ -43,7 +62,7 @@ def test_on_time_rate_counts_completed_services_within_their_limit():
             ("2026-08-03", None, "proses", 1),  # not completed: not judged
         ]
     )
-    rate, judged = on_time_rate(log, holiday_calendar(2026))
+    rate, judged = on_time_rate(log, WorkCalendar(holiday_calendar(2026)))
     assert judged == 3
     assert rate == pytest.approx(200 / 3)
 
@@ -51,7 +70,7 @@ def test_on_time_rate_counts_completed_services_within_their_limit():
 def test_a_unit_without_data_gets_no_values_rather_than_zeros():
     empty = service_log([])
     facts = Facts(empty, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    assert unit_indicators(facts, Method(dt.date(2026, 9, 30), holiday_calendar(2026))) == []
+    assert unit_indicators(facts, Method(dt.date(2026, 9, 30), WorkCalendar(holiday_calendar(2026)))) == []
 
 
 def test_processing_days_percentiles_interpolate_between_ranks():
@@ -65,9 +84,9 @@ def test_processing_days_percentiles_interpolate_between_ranks():
             ("2026-08-14", None, "proses", 5),
         ]
     )
-    holidays = holiday_calendar(2026)
-    assert processing_days_percentile(log, holidays, 50) == (1.5, 4)
-    assert processing_days_percentile(log, holidays, 90) == (pytest.approx(2.7), 4)
+    calendar = WorkCalendar(holiday_calendar(2026))
+    assert processing_days_percentile(log, calendar, 50) == (1.5, 4)
+    assert processing_days_percentile(log, calendar, 90) == (pytest.approx(2.7), 4)
 
 
 def test_backlog_counts_services_open_at_quarter_end_past_their_limit():
@@ -80,7 +99,7 @@ def test_backlog_counts_services_open_at_quarter_end_past_their_limit():
             ("2026-09-01", None, "ditolak", 1),  # refused: not open
         ]
     )
-    assert backlog_overdue(log, dt.date(2026, 9, 30), holiday_calendar(2026)) == (2, 3)
+    assert backlog_overdue(log, dt.date(2026, 9, 30), WorkCalendar(holiday_calendar(2026))) == (2, 3)
 
 
 def test_online_share_among_known_channels():

@@ -5,7 +5,7 @@ import pytest
 
 from pipelines.indicators.skm import grade_of, ikm, krejcie_morgan
 from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
-from pipelines.indicators.workdays import holiday_calendar
+from pipelines.indicators.workdays import WorkCalendar, holiday_calendar
 
 WORKED_TOTALS = [105, 101, 100, 116, 102, 105, 106, 105, 115]
 
@@ -85,7 +85,7 @@ def served_log(completed: int) -> pd.DataFrame:
 
 def skm_values(service_log: pd.DataFrame, skm_response: pd.DataFrame) -> dict:
     facts = Facts(service_log, skm_response, pd.DataFrame(), pd.DataFrame())
-    values = unit_indicators(facts, Method(dt.date(2026, 9, 30), holiday_calendar(2026)))
+    values = unit_indicators(facts, Method(dt.date(2026, 9, 30), WorkCalendar(holiday_calendar(2026))))
     return {value.indicator_code: value for value in values}
 
 

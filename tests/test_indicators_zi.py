@@ -5,7 +5,7 @@ import pytest
 
 from pipelines.indicators.perception import component_points, perception_index
 from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
-from pipelines.indicators.workdays import holiday_calendar
+from pipelines.indicators.workdays import WorkCalendar, holiday_calendar
 from pipelines.indicators.zi_readiness import AREAS, ZiScores, criteria, verdict
 from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS
 
@@ -32,14 +32,15 @@ def test_component_is_out_of_17_5():
 
 
 def wbk_scores(**changes):
-    values = {"area_points": STRONG_AREAS, "capaian_kinerja": 4.0, "ipak_index": 3.8, "ipkp_index": 3.7, **changes}
+    values = {"area_points": STRONG_AREAS, "capaian_kinerja": 4.0, "ipak_index": 3.8, "ipkp_index": 3.7,
+              "perception_respondents": 40, **changes}  # fmt: skip
     return ZiScores(**values)
 
 
 def test_strong_unit_is_ready_for_wbk_and_wbbm():
     scores = wbk_scores()
     assert scores.pengungkit == pytest.approx(51.0)
-    assert verdict(scores, "WBK") == (True, "memenuhi semua 12 kriteria")
+    assert verdict(scores, "WBK") == (True, "memenuhi semua 13 kriteria")
     assert verdict(scores, "WBBM")[0]
 
 
@@ -49,7 +50,7 @@ def test_readiness_fails_exactly_the_one_criterion_that_is_short():
     assert verdict(scores, "WBK")[0]
     ready, text = verdict(scores, "WBBM")
     assert not ready
-    assert text == "belum memenuhi 1 dari 12 kriteria: capaian kinerja 3,50 < 3,75"
+    assert text == "belum memenuhi 1 dari 13 kriteria: capaian kinerja 3,50 < 3,75"
     assert [check.name for check in criteria(scores, "WBBM") if not check.passed] == ["capaian kinerja"]
 
 
@@ -57,7 +58,7 @@ def test_one_weak_area_fails_its_own_criterion_with_its_numbers():
     areas = {**STRONG_AREAS, "penguatan_pengawasan": 8.5}  # 57% of 15, under WBK's 60% (9.00)
     ready, text = verdict(wbk_scores(area_points=areas), "WBK")
     assert not ready
-    assert text == "belum memenuhi 1 dari 12 kriteria: area Penguatan Pengawasan 8,50 < 9,00"
+    assert text == "belum memenuhi 1 dari 13 kriteria: area Penguatan Pengawasan 8,50 < 9,00"
 
 
 def test_ipak_of_exactly_3_60_meets_the_15_75_threshold():
@@ -80,7 +81,7 @@ def worksheet(share: float, capaian: float) -> pd.DataFrame:
 
 
 def indicators(facts: Facts) -> dict:
-    values = unit_indicators(facts, Method(dt.date(2026, 9, 30), holiday_calendar(2026)))
+    values = unit_indicators(facts, Method(dt.date(2026, 9, 30), WorkCalendar(holiday_calendar(2026))))
     return {value.indicator_code: value for value in values}
 
 
@@ -113,3 +114,29 @@ def test_readiness_without_perception_survey_says_what_is_missing():
     assert values["wbk_ready"].value is None
     assert values["wbk_ready"].category == "tidak dapat dinilai: belum ada IPAK (ZI), IPKP"
     assert values["zi_pengungkit"].value == pytest.approx(48.0)
+
+
+def test_a_worksheet_with_areas_not_filled_in_cannot_be_assessed():
+    lke = worksheet(0.8, 4.0)
+    lke = lke[~lke["area"].isin(["penataan_tatalaksana", "penguatan_pengawasan"])]
+    lke.loc[lke["area"] == "penataan_sdm", "reform"] = None  # half an area is not an area filled in
+    values = indicators(facts(perception(6, 40), lke))
+    reason = (
+        "tidak dapat dinilai: area belum diisi: Penataan Tatalaksana, Penataan Sistem Manajemen SDM, "
+        "Penguatan Pengawasan"
+    )
+    assert (values["zi_pengungkit"].value, values["zi_pengungkit"].category, values["zi_pengungkit"].n) == (
+        None,
+        reason,
+        3,
+    )
+    for code in ("zi_total", "wbk_ready", "wbbm_ready"):
+        assert (values[code].value, values[code].category) == (None, reason)
+    assert values["zi_hasil"].value == pytest.approx(39.0)  # the surveys and capaian kinerja are all there
+
+
+def test_fewer_than_30_perception_respondents_fail_readiness_with_the_count():
+    values = indicators(facts(perception(6, 25), worksheet(0.8, 4.0)))
+    assert values["wbk_ready"].value == 0.0
+    assert values["wbk_ready"].category == "belum memenuhi 1 dari 13 kriteria: responden survei persepsi 25 < 30"
+    assert indicators(facts(perception(6, 30), worksheet(0.8, 4.0)))["wbk_ready"].value == 1.0

@@ -59,6 +59,15 @@ def test_release_table_follows_the_regional_column_convention(reported, quarter)
     )  # fmt: skip
 
 
+def test_the_release_records_how_its_figures_were_computed(reported, quarter):
+    publish_release(quarter, now=AFTER_DEADLINE)
+    settings = json.loads(release_file(reported, quarter, 1, "datapackage.json"))["monev"]["settings"]
+    assert settings == {
+        "ikm_weight_mode": "exact", "zi_scale_conversion": "linear", "count_receipt_day": False,
+        "date_tolerance_days": 31, "max_quarantine_share": 0.1,
+    }  # fmt: skip
+
+
 def test_parquet_copy_has_the_same_rows_typed(reported, quarter):
     publish_release(quarter, now=AFTER_DEADLINE)
     table = pq.read_table(io.BytesIO(release_file(reported, quarter, 1, f"indikator_monev_{quarter.label}.parquet")))

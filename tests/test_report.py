@@ -38,7 +38,7 @@ def content() -> ReleaseContent:
         for index, (code, weakest) in enumerate(WEAKEST_ELEMENT.items())
     }
     scores = zi_readiness.ZiScores(
-        {code: weight * 0.7 for code, (_, weight) in zi_readiness.AREAS.items()}, 3.0, 3.7, 3.4
+        {code: weight * 0.7 for code, (_, weight) in zi_readiness.AREAS.items()}, 3.0, 3.7, 3.4, 40
     )
     quality = [
         {"kode_unit": unit.code, "nama_unit": unit.name, "data": "log layanan", "status": "sesuai",

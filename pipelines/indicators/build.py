@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from pipelines.indicators.change import with_change
 from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, unit_indicators
-from pipelines.indicators.workdays import holiday_calendar
+from pipelines.indicators.workdays import work_calendar
 from pipelines.periods import Quarter
 from pipelines.registry import Registry, registry
 from pipelines.settings import get_settings
@@ -172,7 +172,7 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
     reg = registry()
     method = Method(
         quarter_end=quarter.last_day,
-        holidays=holiday_calendar(quarter.year),
+        calendar=work_calendar(quarter.year),
         ikm_weight_mode=settings.ikm_weight_mode,
         zi_scale_conversion=settings.zi_scale_conversion,
     )

@@ -54,7 +54,8 @@ INDICATORS = (
         "Persentase layanan selesai tepat waktu",
         "persen",
         "Bagian layanan selesai yang diselesaikan dalam batas waktu standar pelayanan (hari kerja; "
-        "akhir pekan, libur nasional dan cuti bersama tidak dihitung).",
+        "akhir pekan, libur nasional dan cuti bersama tidak dihitung; hari permohonan diterima dihitung atau tidak "
+        "menurut pengaturan count_receipt_day yang dicatat pada metadata rilis).",
         "100 × count(hari kerja proses ≤ batas waktu) / count(layanan selesai)",
         "PermenPANRB 15/2014",
     ),

@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pipelines.indicators.workdays import working_days_between
+from pipelines.indicators.workdays import WorkCalendar
 
 
-def _days(start: pd.Series, end: pd.Series | np.ndarray, holidays: np.ndarray) -> np.ndarray:
-    return working_days_between(start.to_numpy(dtype="datetime64[D]"), np.asarray(end, dtype="datetime64[D]"), holidays)
+def _days(start: pd.Series, end: pd.Series | np.ndarray, calendar: WorkCalendar) -> np.ndarray:
+    return calendar.days_between(start.to_numpy(dtype="datetime64[D]"), np.asarray(end, dtype="datetime64[D]"))
 
 
 REJECTED = "ditolak"
@@ -34,7 +34,7 @@ def handled_within_limit_rate(
     done: pd.Series,
     limit_days: np.ndarray | int,
     quarter_end: dt.date,
-    holidays: np.ndarray,
+    calendar: WorkCalendar,
 ) -> tuple[float | None, int]:
     """Percent of judged complaints handled (`done` dated) within `limit_days` working days.
 
@@ -44,8 +44,8 @@ def handled_within_limit_rate(
     received = complaint_log["received_date"]
     dated = done.notna().to_numpy()
     rejected_undated = (complaint_log["status"] == REJECTED).to_numpy() & ~dated
-    taken = _days(received, done, holidays)
-    elapsed = _days(received, np.full(len(received), np.datetime64(quarter_end, "D")), holidays)
+    taken = _days(received, done, calendar)
+    elapsed = _days(received, np.full(len(received), np.datetime64(quarter_end, "D")), calendar)
     judged = dated | rejected_undated | (elapsed > limit_days)
     if not judged.any():
         return None, 0
@@ -60,9 +60,9 @@ def complaints_per_1000_services(complaints: int, services_received: int | None)
     return complaints * 1000 / services_received, services_received
 
 
-def resolution_days_median(complaint_log: pd.DataFrame, holidays: np.ndarray) -> tuple[float | None, int]:
+def resolution_days_median(complaint_log: pd.DataFrame, calendar: WorkCalendar) -> tuple[float | None, int]:
     """Median working days from receipt to resolution, over resolved complaints."""
     resolved = complaint_log.loc[complaint_log["resolved_date"].notna()]
     if not len(resolved):
         return None, 0
-    return float(np.median(_days(resolved["received_date"], resolved["resolved_date"], holidays))), len(resolved)
+    return float(np.median(_days(resolved["received_date"], resolved["resolved_date"], calendar))), len(resolved)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from pipelines.indicators import complaints, service, skm, tariff, zi_readiness
 from pipelines.indicators.perception import MINIMUM_RESPONDENTS, PerceptionIndex, perception_index
+from pipelines.indicators.workdays import WorkCalendar
 from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
 
 
@@ -43,7 +43,7 @@ class Method:
     """How the figures are computed; recorded in every release."""
 
     quarter_end: dt.date
-    holidays: np.ndarray
+    calendar: WorkCalendar
     ikm_weight_mode: str = "exact"
     zi_scale_conversion: str = "linear"
 
@@ -53,14 +53,14 @@ def _value(code: str, value: float | None, n: int | None, category: str | None =
 
 
 def _service_values(service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
-    holidays, received = method.holidays, len(service_log)
+    calendar, received = method.calendar, len(service_log)
     measured = [
         ("services_received", (received, received)),
         ("services_completed", (int(service.completed(service_log).sum()), received)),
-        ("on_time_rate", service.on_time_rate(service_log, holidays)),
-        ("processing_days_p50", service.processing_days_percentile(service_log, holidays, 50)),
-        ("processing_days_p90", service.processing_days_percentile(service_log, holidays, 90)),
-        ("backlog_overdue", service.backlog_overdue(service_log, method.quarter_end, holidays)),
+        ("on_time_rate", service.on_time_rate(service_log, calendar)),
+        ("processing_days_p50", service.processing_days_percentile(service_log, calendar, 50)),
+        ("processing_days_p90", service.processing_days_percentile(service_log, calendar, 90)),
+        ("backlog_overdue", service.backlog_overdue(service_log, method.quarter_end, calendar)),
         ("online_share", service.online_share(service_log)),
         ("tariff_compliance_rate", tariff.tariff_compliance_rate(service_log)),
         ("overcharged_count", tariff.overcharged_count(service_log)),
@@ -81,11 +81,11 @@ def _complaint_values(complaint_log: pd.DataFrame, service_log: pd.DataFrame, me
         ("complaint_resolved_rate", complaint_log["resolved_date"], "resolve_days"),
     ):
         rate = complaints.handled_within_limit_rate(
-            complaint_log, done, complaint_log[limit_column].to_numpy(), method.quarter_end, method.holidays
+            complaint_log, done, complaint_log[limit_column].to_numpy(), method.quarter_end, method.calendar
         )
         values.append(_value(code, *rate))
     values.append(
-        _value("complaint_resolution_days_p50", *complaints.resolution_days_median(complaint_log, method.holidays))
+        _value("complaint_resolution_days_p50", *complaints.resolution_days_median(complaint_log, method.calendar))
     )
     return values
 
@@ -138,17 +138,32 @@ def _readiness_values(zi_lke: pd.DataFrame, indices: dict[str, PerceptionIndex])
         for row in zi_lke[["area", "pemenuhan", "reform"]].astype(object).where(zi_lke.notna(), None).itertuples()
     }
     points = zi_readiness.area_points(worksheet)
-    areas = len(set(worksheet) & set(zi_readiness.AREAS))
-    values = [_value("zi_pengungkit", sum(points.values()), areas)]
+    unfilled = zi_readiness.unfilled_areas(worksheet)
+    filled = len(zi_readiness.AREAS) - len(unfilled)
     missing = [name for code, name in (("ipak", "IPAK (ZI)"), ("ipkp", "IPKP")) if code not in indices]
     if zi_readiness.CAPAIAN_KINERJA not in worksheet:
         missing.append("capaian kinerja (LKE)")
+    reasons = []
+    if unfilled:
+        reasons.append(f"area belum diisi: {', '.join(unfilled)}")
     if missing:
-        reason = "tidak dapat dinilai: belum ada " + ", ".join(missing)
-        return values + [_value(code, None, None, reason) for code in ("wbk_ready", "wbbm_ready")]
-    scores = zi_readiness.worksheet_scores(worksheet, indices["ipak"].index, indices["ipkp"].index)
-    assert scores is not None  # capaian kinerja checked above
-    values += [_value("zi_hasil", scores.hasil, None), _value("zi_total", scores.total, None)]
+        reasons.append(f"belum ada {', '.join(missing)}")
+    reason = "tidak dapat dinilai: " + "; ".join(reasons) if reasons else None
+    if points is None:
+        values = [_value("zi_pengungkit", None, filled, reason)]
+    else:
+        values = [_value("zi_pengungkit", sum(points.values()), filled)]
+    if not missing:
+        capaian = zi_readiness.capaian_points(worksheet)
+        values.append(
+            _value("zi_hasil", zi_readiness.hasil_points(indices["ipak"].index, capaian, indices["ipkp"].index), None)
+        )
+    if reason:
+        return values + [_value(code, None, None, reason) for code in ("zi_total", "wbk_ready", "wbbm_ready")]
+    respondents = min(indices["ipak"].respondents, indices["ipkp"].respondents)
+    scores = zi_readiness.worksheet_scores(worksheet, indices["ipak"].index, indices["ipkp"].index, respondents)
+    assert scores is not None  # capaian kinerja and every area checked above
+    values.append(_value("zi_total", scores.total, None))
     for code, target in (("wbk_ready", "WBK"), ("wbbm_ready", "WBBM")):
         ready, explanation = zi_readiness.verdict(scores, target)
         values.append(_value(code, int(ready), None, explanation))

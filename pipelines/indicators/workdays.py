@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -32,13 +33,33 @@ def holiday_calendar(*years: int) -> np.ndarray:
     return np.array(sorted({*_library_days(span), *extra}), dtype="datetime64[D]")
 
 
-def working_days_between(start: np.ndarray, end: np.ndarray, holidays: np.ndarray) -> np.ndarray:
-    """Working days after `start` up to and including `end`: same-day service takes 0 days.
+def working_days_between(
+    start: np.ndarray, end: np.ndarray, holidays: np.ndarray, count_receipt_day: bool = False
+) -> np.ndarray:
+    """Working days up to and including `end`, counted from the day after `start` (same-day service takes 0
+    days) or, with `count_receipt_day`, from `start` itself when it is a working day (same-day service takes 1).
 
     Inputs are datetime64[D] arrays; pairs with a missing date give -1 (callers mask them).
     """
     missing = np.isnat(start) | np.isnat(end)
     safe_start = np.where(missing, np.datetime64("2000-01-01"), start)
     safe_end = np.where(missing, np.datetime64("2000-01-01"), end)
-    counted = np.busday_count(safe_start + 1, safe_end + 1, holidays=holidays)
+    first = safe_start if count_receipt_day else safe_start + 1
+    counted = np.busday_count(first, safe_end + 1, holidays=holidays)
     return np.where(missing, -1, counted)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The days that count toward a time limit: service standards differ on whether the day of receipt does."""
+
+    holidays: np.ndarray
+    count_receipt_day: bool = False
+
+    def days_between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        return working_days_between(start, end, self.holidays, self.count_receipt_day)
+
+
+def work_calendar(year: int) -> WorkCalendar:
+    """The calendar of a quarter's year as configured (MONEV_COUNT_RECEIPT_DAY)."""
+    return WorkCalendar(holiday_calendar(year), get_settings().count_receipt_day)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipelines.indicators.perception import component_points
+from pipelines.indicators.perception import MINIMUM_RESPONDENTS, component_points
 from pipelines.indicators.skm import round_half_up
 
 # Komponen pengungkit: area code → (name, weight in points); each split 50/50 into pemenuhan and reform.
@@ -48,15 +48,19 @@ class Criterion:
     name: str
     value: float
     minimum: float
+    decimals: int = 2
+    """Places the evaluation compares and shows: points have two, a respondent count none."""
 
     @property
     def passed(self) -> bool:
-        return round_half_up(self.value) >= round_half_up(self.minimum)
+        return round_half_up(self.value, self.decimals) >= round_half_up(self.minimum, self.decimals)
 
     def describe(self) -> str:
         """Indonesian text with decimal commas, as the unit reads it: "komponen IPKP 12,82 < 14,00"."""
         sign = "≥" if self.passed else "<"
-        value, minimum = (str(round_half_up(number)).replace(".", ",") for number in (self.value, self.minimum))
+        value, minimum = (
+            str(round_half_up(number, self.decimals)).replace(".", ",") for number in (self.value, self.minimum)
+        )
         return f"{self.name} {value} {sign} {minimum}"
 
 
@@ -67,6 +71,8 @@ class ZiScores:
     capaian_kinerja: float
     ipak_index: float
     ipkp_index: float
+    perception_respondents: int
+    """Respondents of the smaller of the two perception surveys."""
 
     @property
     def pengungkit(self) -> float:
@@ -82,29 +88,53 @@ class ZiScores:
 
     @property
     def hasil(self) -> float:
-        return self.ipak_component + self.capaian_kinerja + self.ipkp_component
+        return hasil_points(self.ipak_index, self.capaian_kinerja, self.ipkp_index)
 
     @property
     def total(self) -> float:
         return self.pengungkit + self.hasil
 
 
-def area_points(worksheet: Mapping[str, tuple[float | None, float | None]]) -> dict[str, float]:
-    """Area → points from the worksheet's (pemenuhan, reform) pairs; an area not filled in scores 0."""
-    return {code: sum(part or 0.0 for part in worksheet.get(code, (None, None))) for code in AREAS}
+def hasil_points(ipak_index: float, capaian_kinerja: float, ipkp_index: float) -> float:
+    """Komponen hasil (40 points): the two survey components and capaian kinerja."""
+    return component_points(ipak_index) + capaian_kinerja + component_points(ipkp_index)
+
+
+Worksheet = Mapping[str, tuple[float | None, float | None]]
+"""Area code → (pemenuhan, reform) points as the LKE gives them; None where a half is not filled in."""
+
+
+def unfilled_areas(worksheet: Worksheet) -> list[str]:
+    """Names of the pengungkit areas without both halves filled in: such a worksheet cannot be assessed,
+    and an empty area is never counted as 0 points."""
+    return [name for code, (name, _) in AREAS.items() if None in worksheet.get(code, (None, None))]
+
+
+def area_points(worksheet: Worksheet) -> dict[str, float] | None:
+    """Area → pemenuhan + reform points; None unless every area is filled in."""
+    if unfilled_areas(worksheet):
+        return None
+    return {code: sum(worksheet[code]) for code in AREAS}
+
+
+def capaian_points(worksheet: Worksheet) -> float:
+    """The capaian kinerja row's score, given in its pemenuhan (nilai) column."""
+    return sum(part or 0.0 for part in worksheet[CAPAIAN_KINERJA])
 
 
 def worksheet_scores(
-    worksheet: Mapping[str, tuple[float | None, float | None]], ipak_index: float, ipkp_index: float
+    worksheet: Worksheet, ipak_index: float, ipkp_index: float, perception_respondents: int
 ) -> ZiScores | None:
-    """Scores from the LKE's (pemenuhan, reform) pairs and the survey indices; None without capaian kinerja."""
-    if CAPAIAN_KINERJA not in worksheet:
+    """Scores from the LKE and the survey indices; None without capaian kinerja or with an area not filled in."""
+    points = area_points(worksheet)
+    if CAPAIAN_KINERJA not in worksheet or points is None:
         return None
     return ZiScores(
-        area_points=area_points(worksheet),
-        capaian_kinerja=sum(part or 0.0 for part in worksheet[CAPAIAN_KINERJA]),
+        area_points=points,
+        capaian_kinerja=capaian_points(worksheet),
         ipak_index=ipak_index,
         ipkp_index=ipkp_index,
+        perception_respondents=perception_respondents,
     )
 
 
@@ -128,6 +158,7 @@ def criteria(scores: ZiScores, target: str) -> list[Criterion]:
         Criterion("komponen IPAK (ZI)", scores.ipak_component, limit.ipak_component),
         Criterion("capaian kinerja", scores.capaian_kinerja, limit.capaian_kinerja),
         Criterion("komponen IPKP", scores.ipkp_component, limit.ipkp_component),
+        Criterion("responden survei persepsi", scores.perception_respondents, MINIMUM_RESPONDENTS, decimals=0),
     ]
     return checks
 

@@ -83,7 +83,8 @@ def _readiness(
         ipak, ipkp = (values.get(unit_code, {}).get(code) for code in ("ipak", "ipkp"))
         if ipak is None or ipkp is None or ipak.value is None or ipkp.value is None:
             continue
-        scores = zi_readiness.worksheet_scores(worksheet, ipak.value, ipkp.value)
+        respondents = min(ipak.n or 0, ipkp.n or 0)
+        scores = zi_readiness.worksheet_scores(worksheet, ipak.value, ipkp.value, respondents)
         if scores is not None:
             readiness[unit_code] = {target: zi_readiness.criteria(scores, target) for target in zi_readiness.THRESHOLDS}
     return readiness

@@ -242,6 +242,7 @@ def release_figures(quarter: Quarter, root: DataRoot, reg: Registry, now: dateti
     settings_used = {
         "ikm_weight_mode": settings.ikm_weight_mode,
         "zi_scale_conversion": settings.zi_scale_conversion,
+        "count_receipt_day": settings.count_receipt_day,
         "date_tolerance_days": settings.date_tolerance_days,
         "max_quarantine_share": settings.max_quarantine_share,
     }

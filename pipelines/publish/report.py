@@ -218,7 +218,8 @@ def _elements_section(content: ReleaseContent) -> str:
 
 def _criterion_cell(check: Criterion) -> str:
     symbol, kind = ("✓", "lulus") if check.passed else ("✗", "gagal")
-    return f'<td class="{kind}" title="{escape(check.describe())}">{symbol} {decimal_comma(check.value)}</td>'
+    value = decimal_comma(check.value, check.decimals)
+    return f'<td class="{kind}" title="{escape(check.describe())}">{symbol} {value}</td>'
 
 
 def _readiness_table(content: ReleaseContent, target: str) -> str:
@@ -227,7 +228,8 @@ def _readiness_table(content: ReleaseContent, target: str) -> str:
     checks = [content.readiness[unit.code][target] for unit in assessed]
     head = _row(("Kriteria", "Batas minimal", *(f"{unit.name} (target {unit.zi_target})" for unit in assessed)), "th")
     body = [
-        f'<tr><td>{escape(reference.name)}</td><td class="angka">{decimal_comma(reference.minimum)}</td>'
+        f"<tr><td>{escape(reference.name)}</td>"
+        f'<td class="angka">{decimal_comma(reference.minimum, reference.decimals)}</td>'
         + "".join(_criterion_cell(unit_checks[index]) for unit_checks in checks)
         + "</tr>"
         for index, reference in enumerate(checks[0] if checks else [])
