@@ -19,6 +19,7 @@ from pipelines.parse.age import age_group
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.personal import PREFERENCE, person_keys
 from pipelines.parse.read import RawTable
+from pipelines.parse.survey_period import SurveyPeriod, survey_period
 from pipelines.parse.values import (
     failed,
     map_labels,
@@ -214,7 +215,7 @@ def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, conf
     anchor = positions.get(KEY_COLUMNS[dataset], positions.get(PERIOD_DATE[dataset]))
     if anchor is None or raw.num_rows == 0 or not config.footer_words:
         return raw
-    pattern = r"^\s*(" + "|".join(re.escape(word) for word in config.footer_words) + r")(\s|$)"
+    pattern = _footer_pattern(config.footer_words)
 
     def is_footer_word(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
@@ -235,6 +236,35 @@ def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, conf
     return RawTable(raw.headers, raw.cells.filter(keep), raw.row_numbers.filter(keep), raw.location)
 
 
+def _footer_pattern(words: tuple[str, ...]) -> str:
+    return r"^\s*(" + "|".join(re.escape(word) for word in words) + r")(\s|$)"
+
+
+def _respondent_block(raw: RawTable, config: HeaderConfig) -> RawTable:
+    """A dateless survey worksheet's respondent rows: everything above its first footer row (Σ Nilai/Unsur,
+    NRR, IKM), since the worksheet's sums and legend follow them and are never respondents."""
+    pattern = _footer_pattern(config.worksheet_footer_words)
+    footer = None
+    for column in raw.cells.columns:
+        found = pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
+        footer = found if footer is None else pc.or_(footer, found)
+    if footer is None or not pc.any(footer).as_py():
+        return raw
+    end = pc.index(pc.fill_null(footer, False), True).as_py()
+    return RawTable(raw.headers, raw.cells.slice(0, end), raw.row_numbers[:end], raw.location, raw.preamble)
+
+
+def _service_in_title(raw: RawTable, unit: Unit) -> str | None:
+    """The service a worksheet's title block names ("JENIS LAYANAN : Paspor PMI"), when it is one of the unit's."""
+    for line in raw.preamble:
+        label, _, value = line.partition(":")
+        if normalise_label(label) in ("jenis layanan", "layanan", "nama layanan", "jenis pelayanan"):
+            service = unit.service_lookup.get(normalise_label(value))
+            if service:
+                return service.code
+    return None
+
+
 def _claims_other_unit(values: pa.Array, unit: Unit) -> pa.Array:
     """Rows whose unit-code cell names another unit (its code or name): a unit's folder holds its own rows only."""
     own = {normalise_label(unit.code), normalise_label(unit.name)}
@@ -251,16 +281,35 @@ def _person_key(raw: RawTable, config: HeaderConfig) -> pa.Array | None:
     return person_keys(kind, raw.cells.column(f"c{found[kind]}").combine_chunks(), key)
 
 
-def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, file_id: str) -> ParsedExport:
-    """`file_id` (the export's sha256) keys respondents of survey tools that export no respondent id."""
+def _sheet_period(dataset: str, positions: dict[str, int], raw: RawTable, file_name: str) -> SurveyPeriod | None:
+    """The period of a survey sheet whose rows carry no date (PeriodError when it states none); else None."""
+    if dataset not in SURVEY_DATASETS or PERIOD_DATE[dataset] in positions:
+        return None
+    return survey_period(raw.preamble, file_name)
+
+
+def to_canonical(
+    dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, file_id: str, file_name: str = ""
+) -> ParsedExport:
+    """`file_id` (the export's sha256) keys respondents of survey tools that export no respondent id.
+
+    A survey sheet without a date column (the regulation's processing worksheet) takes its period from its
+    title or `file_name`: every row is dated the period's last day, so it loads into the quarter the period
+    ends in, and its respondent numbers (which restart in every sheet) are keyed by the file.
+    """
     positions = config.map_headers(dataset, raw.headers)
-    missing = [column for column in REQUIRED_COLUMNS[dataset] if column not in positions]
+    missing = [
+        column
+        for column in REQUIRED_COLUMNS[dataset]
+        if column not in positions and not (dataset in SURVEY_DATASETS and column == PERIOD_DATE[dataset])
+    ]
     if missing:
         raise MissingColumns(
             f"required columns missing: {', '.join(missing)}; headers found: "
             + ", ".join(f'"{header}"' for header in raw.headers if header)
         )
-    raw = _without_footer(raw, positions, dataset, config)
+    period = _sheet_period(dataset, positions, raw, file_name)
+    raw = _respondent_block(raw, config) if period else _without_footer(raw, positions, dataset, config)
     raw_values = {column: raw.cells.column(f"c{position}").combine_chunks() for column, position in positions.items()}
     headers = {column: raw.headers[position] for column, position in positions.items()}
     columns: dict[str, pa.Array] = {}
@@ -290,6 +339,12 @@ def to_canonical(dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, 
         known = frame["service_code"].isin([service.code for service in unit.services])
         unjudged = known & frame["received_date"].notna() & frame["sla_days"].isna()
         issues.append(_issues(pa.array(unjudged.to_numpy(dtype=bool)), "received_date", "no_standard"))
+    if period is not None:
+        frame[PERIOD_DATE[dataset]] = pd.Timestamp(period.last_day)
+        if "service_code" not in frame and (service_code := _service_in_title(raw, unit)):
+            frame["service_code"] = service_code
+        if "response_id" in frame:
+            frame["response_id"] = file_id[:12] + "-" + frame["response_id"].astype("string")
     if dataset in SURVEY_DATASETS and "response_id" not in frame:
         frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
     return ParsedExport(

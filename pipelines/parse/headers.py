@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -18,11 +19,13 @@ class ColumnRule:
     aliases: frozenset[str]
     keywords: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    alongside: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Alias → headers beside which alone it names this column (a form tool's own column set)."""
 
-    def matches_alias(self, header: str) -> bool:
-        return header in self.aliases
+    def matches_alias(self, header: str, headers: frozenset[str] = frozenset()) -> bool:
+        return header in self.aliases or bool(self.alongside.get(header, frozenset()) & headers)
 
-    def matches_keywords(self, header: str) -> bool:
+    def matches_keywords(self, header: str, headers: frozenset[str] = frozenset()) -> bool:
         words = header.split()
         return (
             bool(self.keywords)
@@ -31,7 +34,16 @@ class ColumnRule:
         )
 
 
-NON_DATASET_KEYS = ("values", "personal", "footer_words")
+NON_DATASET_KEYS = ("values", "personal", "footer_words", "worksheet_footer_words")
+
+
+_ODK_PATH = re.compile(r"^[A-Za-z_][\w.-]+(?:/[\w.-]+)*/([A-Za-z_][\w.-]*)$")
+
+
+def _question_name(header: str) -> str:
+    """The question's own name in a KoboToolbox/ODK header ("grp_penilaian/u1_persyaratan" → "u1_persyaratan")."""
+    match = _ODK_PATH.match(header.strip())
+    return match[1] if match else header
 
 
 class HeaderError(ValueError):
@@ -45,6 +57,8 @@ class HeaderConfig:
     personal: dict[str, frozenset[str]]
     """Kind of personal data (nik, phone, email) → header aliases."""
     footer_words: tuple[str, ...]
+    worksheet_footer_words: tuple[str, ...]
+    """Labels that end a survey worksheet's respondent rows (Σ, NRR, IKM rows and the legend under them)."""
 
     def datasets(self) -> list[str]:
         return list(self.columns)
@@ -55,7 +69,8 @@ class HeaderConfig:
         Whole-header aliases win over keywords, so "Stempel waktu" (a timestamp) is never
         mistaken for the SKM element about time ("waktu").
         """
-        normalised = [normalise_label(header) for header in headers]
+        normalised = [normalise_label(_question_name(header)) for header in headers]
+        present = frozenset(normalised)
         mapping: dict[str, int] = {}
         for match in (ColumnRule.matches_alias, ColumnRule.matches_keywords):
             for rule in self.columns[dataset]:
@@ -64,7 +79,7 @@ class HeaderConfig:
                 hits = [
                     position
                     for position, header in enumerate(normalised)
-                    if position not in mapping.values() and header and match(rule, header)
+                    if position not in mapping.values() and header and match(rule, header, present)
                 ]
                 if len(hits) > 1:
                     names = ", ".join(f'"{headers[position]}"' for position in hits)
@@ -101,6 +116,10 @@ def _parse(document: dict) -> HeaderConfig:
                 aliases=frozenset(normalise_label(alias) for alias in spec.get("aliases", [])),
                 keywords=tuple(normalise_label(keyword) for keyword in spec.get("keywords", [])),
                 exclude=tuple(normalise_label(word) for word in spec.get("exclude", [])),
+                alongside={
+                    normalise_label(alias): frozenset(normalise_label(other) for other in others)
+                    for alias, others in (spec.get("alongside") or {}).items()
+                },
             )
             for name, spec in specs.items()
         )
@@ -120,7 +139,14 @@ def _parse(document: dict) -> HeaderConfig:
         for kind, aliases in document.get("personal", {}).items()
     }
     footer_words = tuple(normalise_label(word) for word in document.get("footer_words", []))
-    return HeaderConfig(columns=columns, values=values, personal=personal, footer_words=footer_words)
+    worksheet_words = tuple(normalise_label(word) for word in document.get("worksheet_footer_words", []))
+    return HeaderConfig(
+        columns=columns,
+        values=values,
+        personal=personal,
+        footer_words=footer_words,
+        worksheet_footer_words=(*footer_words, *worksheet_words),
+    )
 
 
 @cache

@@ -1,7 +1,10 @@
 """Read an export (CSV or XLSX bytes) into a grid of strings under its real header row.
 
 Exports often carry a title block above the header ("LAPORAN PELAYANAN TRIWULAN III ..."),
-so the header row is the one that maps the most canonical columns, not the first line.
+so the header row is the one that maps the most canonical columns, not the first line. Worksheets
+often have a two-row header ("NO. RES" merged down beside "NILAI UNSUR PELAYANAN" merged across
+U1…U9): the lower row's titles, filled in from the row above where a merged cell left them empty.
+The title block is kept, since it may hold what the rows do not (the period).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class RawTable:
     """Row of each record as a person sees it: the spreadsheet row, or the CSV line."""
     location: str = ""
     """Where in the file the table was found, e.g. "sheet 'Data'"."""
+    preamble: tuple[str, ...] = ()
+    """The lines above the header (a title block), each as its non-empty cells joined by spaces."""
 
     @property
     def num_rows(self) -> int:
@@ -58,14 +63,44 @@ def _encoding_of(data: bytes) -> str:
     return "utf-8"
 
 
-def _best_header_row(rows: list[list[str]], score: HeaderScore) -> int:
-    scores = [score(row) for row in rows[:HEADER_SEARCH_ROWS]]
-    if not scores or max(scores) == 0:
+@dataclass(frozen=True)
+class Header:
+    index: int
+    """Position of the (lower) header row; the data starts below it."""
+    top: int
+    """Position of the header's first row: the title block ends above it."""
+    titles: list[str]
+    score: int
+
+
+def _merged(upper: list[str], lower: list[str]) -> list[str]:
+    """A two-row header's titles: the lower row's, and the upper row's where a merged cell left the lower empty."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    return [below.strip() or above.strip() for above, below in zip(upper, lower, strict=True)]
+
+
+def _best_header(rows: list[list[str]], score: HeaderScore) -> Header:
+    """The row (alone, or completed by the row above) whose titles map the most canonical columns; ties go
+    to the higher row, and to a single row over a merged pair."""
+    best = Header(0, 0, [], 0)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        candidates = [(index, row), (index - 1, _merged(rows[index - 1], row))] if index else [(index, row)]
+        for top, titles in candidates:
+            found = score(titles)
+            if found > best.score:
+                best = Header(index, top, [title.strip() for title in titles], found)
+    if best.score == 0:
         raise UnreadableFile(
             f"no header row with known column names in the first {HEADER_SEARCH_ROWS} rows; "
             "check that the export has its column titles (see config/headers.yaml)"
         )
-    return scores.index(max(scores))
+    return best
+
+
+def _preamble(rows: list[list[str]]) -> tuple[str, ...]:
+    lines = (" ".join(cell.strip() for cell in row if cell and cell.strip()) for row in rows)
+    return tuple(line for line in lines if line)
 
 
 def _short(error: Exception, limit: int = 300) -> str:
@@ -82,8 +117,8 @@ def _head_rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
     return rows[:-1] if truncated else rows  # the sample cuts its last row short
 
 
-def _dialect(sample: str, truncated: bool, score: HeaderScore) -> tuple[str, list[list[str]], int]:
-    """(delimiter, first rows, header row index): the delimiter under which a header row maps best.
+def _dialect(sample: str, truncated: bool, score: HeaderScore) -> tuple[str, list[list[str]], Header]:
+    """(delimiter, first rows, header): the delimiter under which a header row maps best.
 
     The stdlib sniffer guesses from character counts and is misled by an odd line (a title, a
     very long row); the header's own column names decide, the sniffer's guess only breaks ties.
@@ -101,7 +136,7 @@ def _dialect(sample: str, truncated: bool, score: HeaderScore) -> tuple[str, lis
     _, delimiter, rows = best
     if not rows:
         raise UnreadableFile(f"the first line is longer than {SAMPLE_BYTES:,} bytes; that is no table export")
-    return delimiter, rows, _best_header_row(rows, score)
+    return delimiter, rows, _best_header(rows, score)
 
 
 def read_csv(data: bytes, score: HeaderScore) -> RawTable:
@@ -116,8 +151,8 @@ def read_csv(data: bytes, score: HeaderScore) -> RawTable:
     encoding = _encoding_of(data)
     truncated = len(data) > SAMPLE_BYTES
     sample = data[:SAMPLE_BYTES].decode(encoding, errors="ignore")
-    delimiter, head_rows, header_index = _dialect(sample, truncated, score)
-    headers = [cell.strip() for cell in head_rows[header_index]]
+    delimiter, head_rows, header = _dialect(sample, truncated, score)
+    header_index, headers = header.index, header.titles
     names = [f"c{i}" for i in range(len(headers))]
     try:
         table = pacsv.read_csv(
@@ -141,7 +176,7 @@ def read_csv(data: bytes, score: HeaderScore) -> RawTable:
         ) from None
     first_data_line = header_index + 2
     row_numbers = pa.array(range(first_data_line, first_data_line + table.num_rows), pa.int64())
-    return RawTable(headers=headers, cells=table, row_numbers=row_numbers)
+    return RawTable(headers=headers, cells=table, row_numbers=row_numbers, preamble=_preamble(head_rows[: header.top]))
 
 
 def _cell_text(value: object) -> str:
@@ -189,21 +224,24 @@ def read_xlsx(data: bytes, score: HeaderScore) -> RawTable:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:
         raise UnreadableFile(f"not a readable Excel workbook: {error}") from None
-    best: tuple[int, str, list[list[str]], int] | None = None
+    best: tuple[str, list[list[str]], Header] | None = None
     for sheet_name in workbook.sheet_names:
         rows = [
             [_cell_text(cell) for cell in row]
             for row in workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         ]
-        head_scores = [score(row) for row in rows[:HEADER_SEARCH_ROWS]]
-        if head_scores and (best is None or max(head_scores) > best[0]):
-            best = (max(head_scores), sheet_name, rows, head_scores.index(max(head_scores)))
-    if best is None or best[0] == 0:
+        try:
+            header = _best_header(rows, score)
+        except UnreadableFile:
+            continue
+        if best is None or header.score > best[2].score:
+            best = (sheet_name, rows, header)
+    if best is None:
         raise UnreadableFile(
             f"no sheet has a header row with known column names in its first {HEADER_SEARCH_ROWS} rows"
         )
-    _, sheet_name, rows, header_index = best
-    headers = rows[header_index]
+    sheet_name, rows, header = best
+    header_index, headers = header.index, header.titles
     body = [row for row in rows[header_index + 1 :]]
     numbers = [header_index + 2 + offset for offset, row in enumerate(body) if any(row)]
     body = [row for row in body if any(row)]
@@ -215,6 +253,7 @@ def read_xlsx(data: bytes, score: HeaderScore) -> RawTable:
         cells=pa.table(columns) if columns else pa.table({}),
         row_numbers=pa.array(numbers, pa.int64()),
         location=f"sheet '{sheet_name}'",
+        preamble=_preamble(rows[: header.top]),
     )
 
 
