@@ -26,6 +26,7 @@ from pipelines.parse.canonical import (
 from pipelines.parse.headers import HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.parse.survey_period import PeriodError
+from pipelines.parse.tally import TallyError, is_tally, tally_to_canonical
 from pipelines.periods import Quarter
 from pipelines.quality.batch import BatchResult, FileSlice, validate_batch
 from pipelines.quality.data_docs import save_validation
@@ -40,7 +41,7 @@ from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUA
 
 log = logging.getLogger(__name__)
 
-PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError, PeriodError)
+PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError, PeriodError, TallyError)
 UNMATCHED_LISTED = 20
 """Distinct unmatched answers named in the log line; the rest are counted."""
 NO_ROWS = "the file has its column titles but no data rows; send the export with its rows"
@@ -70,6 +71,8 @@ def parse_received(file: ReceivedFile, unit: Unit, root: DataRoot) -> ParsedExpo
     data = root.read_bytes(file.raw_path)
     raw = read_table(file.file_name, data, lambda row: config.header_score(file.dataset, row))
     try:
+        if file.dataset == "skm_response" and is_tally(raw.headers, config):
+            return tally_to_canonical(raw, unit, config, file.sha256, file.file_name)
         return to_canonical(file.dataset, raw, unit, config, file.sha256, file.file_name)
     except PARSE_ERRORS as error:
         where = f" ({raw.location})" if raw.location else ""

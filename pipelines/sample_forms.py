@@ -163,3 +163,31 @@ def kobo_csv_bytes(
                  str(index + 1)]  # fmt: skip
         lines.append(";".join(cells))
     return ("\n".join(lines) + "\n").encode()
+
+
+def tally_bytes(unit: Unit, quarter: Quarter, answers: np.ndarray, counts: bool = True) -> bytes:
+    """A paper survey's tally (rekap): one row per element with how many respondents gave each answer and the
+    element's total score, then the number of respondents; with `counts` False, only the totals, and the
+    number of respondents in the title block."""
+    from pipelines.indicators.catalog import SKM_ELEMENT_NAMES
+
+    respondents = len(answers)
+    sink = io.BytesIO()
+    workbook = _workbook(sink, quarter)
+    sheet = workbook.add_worksheet("Rekap")
+    titles = ["REKAPITULASI SURVEI KEPUASAN MASYARAKAT", f"UNIT PELAYANAN : {unit.name}", period_title(quarter)]
+    if not counts:
+        titles.append(f"JUMLAH RESPONDEN : {respondents} orang")
+    for row, text in enumerate(titles):
+        sheet.write(row, 0, text)
+    top = len(titles) + 1
+    answer_headers = [f"{ANSWER_LABELS[answer]} ({answer})" for answer in range(1, 5)] if counts else []
+    sheet.write_row(top, 0, ["NO", "UNSUR PELAYANAN", *answer_headers, "JUMLAH NILAI"])
+    for index, (label, name) in enumerate(zip(ELEMENT_LABELS, SKM_ELEMENT_NAMES, strict=True)):
+        column = answers[:, index]
+        tallied = [int((column == answer).sum()) for answer in range(1, 5)] if counts else []
+        sheet.write_row(top + 1 + index, 0, [index + 1, f"{label} {name}", *tallied, int(column.sum())])
+    if counts:
+        sheet.write_row(top + 10, 0, ["", "JUMLAH RESPONDEN", respondents])
+    workbook.close()
+    return sink.getvalue()

@@ -17,7 +17,7 @@ from pipelines.parse.read import read_table
 from pipelines.parse.survey_period import PeriodError, survey_period
 from pipelines.periods import Quarter
 from pipelines.registry import registry
-from pipelines.sample_forms import answers_with_totals, kobo_csv_bytes, ms_forms_bytes, worksheet_bytes
+from pipelines.sample_forms import answers_with_totals, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
 from pipelines.warehouse.query import connect
 from pipelines.warehouse.schemas import SKM_ELEMENTS
 
@@ -166,3 +166,67 @@ def test_a_kobotoolbox_export_with_group_prefixes():
     assert frame.loc[0, ["gender", "age_group", "education", "occupation"]].tolist() == [
         "L", "30-39", "SMA", "Wirausaha"
     ]  # fmt: skip
+
+
+def tally(quarter: Quarter, counts: bool = True) -> bytes:
+    return tally_bytes(registry().unit(UNIT), quarter, answers_with_totals(WORKED_TOTALS, 29, seed=7), counts)
+
+
+@pytest.mark.parametrize("counts", [True, False], ids=["answer counts", "element totals"])
+def test_a_tally_gives_the_ikm_of_its_counts_and_the_release_says_so(data_root, quarter, counts):
+    data_root.write_bytes(tally(quarter, counts), "landing", UNIT, "rekap_skm_tw3_2026.xlsx")
+    [entry] = ingest_unit(UNIT, quarter).files
+    assert (entry["status"], entry["rows_accepted"]) == ("accepted", 29)
+    build_indicators(quarter)
+    figures = dict(
+        (code, (value, category))
+        for code, value, category in connect()
+        .execute("SELECT indicator_code, value, category FROM unit_quarter_indicators WHERE unit_code = ?", [UNIT])
+        .fetchall()
+    )
+    assert figures["ikm"] == (91.48, "A")
+    assert figures["skm_tally_respondents"] == (29, "IKM dari rekap")
+    [totals] = (
+        connect()
+        .execute(
+            "SELECT " + ", ".join(f"sum({element})" for element in SKM_ELEMENTS) + ", bool_and(from_tally) "
+            "FROM skm_response"
+        )
+        .fetchall()
+    )
+    assert totals == (*WORKED_TOTALS, True)
+
+
+def test_a_tally_whose_counts_do_not_add_up_is_rejected_naming_the_element(data_root, quarter):
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(tally(quarter))).get_sheet_by_index(0).to_python()
+    rows[7][4] = float(rows[7][4]) - 2  # U3: two "Baik" fewer than there are respondents
+    sink = io.BytesIO()
+    workbook = xlsxwriter.Workbook(sink, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    data_root.write_bytes(sink.getvalue(), "landing", UNIT, "rekap_skm.xlsx")
+    [entry] = ingest_unit(UNIT, quarter).files
+    assert entry["status"] == "rejected"
+    assert "row 8: the counts of U3 add up to 27, not the 29 respondents" in entry["message"]
+
+
+def test_a_count_that_is_no_number_is_refused_not_skipped(data_root, quarter):
+    text = (
+        "PERIODE : TRIWULAN III TAHUN 2026\n\nUnsur;Tidak Baik;Kurang Baik;Baik;Sangat Baik\n"
+        + "".join(f"U{i};0;1;20;8\n" for i in range(1, 9))
+        + "U9;0;satu;20;8\n"
+    )
+    data_root.write_bytes(text.encode(), "landing", UNIT, "rekap_skm.csv")
+    [entry] = ingest_unit(UNIT, quarter).files
+    assert entry["status"] == "rejected"
+    assert "row 12, column \"Kurang Baik\": 'satu' is not a count" in entry["message"]
+
+
+def test_per_respondent_exports_are_not_from_a_tally(quarter):
+    text = f"No Responden;Tanggal Survei;{';'.join(f'U{i}' for i in range(1, 10))}\nR-1;03/08/2026;3;3;3;3;3;3;3;3;3\n"
+    assert canonical("skm.csv", text.encode()).frame["from_tally"].tolist() == [False]

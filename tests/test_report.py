@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import weasyprint
 
@@ -79,6 +81,15 @@ def test_report_names_each_units_weakest_skm_element(content, html):
     names = {unit.code: unit.name for unit in content.units}
     for code, weakest in WEAKEST_ELEMENT.items():
         assert f"<tr><td>{names[code]}</td><td>U{weakest} {SKM_ELEMENT_NAMES[weakest - 1]}</td>" in html
+
+
+def test_report_says_which_ikm_comes_from_a_tally(content):
+    assert "dihitung dari rekap" not in report_html(content)
+    values = {**content.values, "UPT-BLK-SBY": {**content.values["UPT-BLK-SBY"],
+              "skm_tally_respondents": Value(50.0, "IKM dari rekap", 50)}}  # fmt: skip
+    html = report_html(replace(content, values=values))
+    assert "IKM dihitung dari rekap jawaban per unsur" in html
+    assert "UPT Balai Latihan Kerja Surabaya (IKM dari rekap, 50 responden)" in html
 
 
 def test_readiness_matrix_shows_marks_and_units_that_cannot_be_assessed(html):

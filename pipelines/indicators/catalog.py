@@ -124,6 +124,16 @@ INDICATORS = (
         "PermenPANRB 14/2017",
     ),
     Indicator(
+        "skm_tally_respondents",
+        "Responden SKM dari rekap",
+        "responden",
+        "Responden yang jawabannya dikirim sebagai rekap (jumlah jawaban atau jumlah nilai per unsur, survei "
+        "kertas), bukan per responden; kategori 'IKM dari rekap' atau 'IKM sebagian dari rekap' menandai IKM "
+        "unit yang dihitung dari rekap.",
+        "count(responden dari rekap)",
+        "PermenPANRB 14/2017",
+    ),
+    Indicator(
         "ikm",
         "Indeks Kepuasan Masyarakat (IKM)",
         "indeks (25-100)",

@@ -95,8 +95,11 @@ def _skm_values(skm_response: pd.DataFrame, service_log: pd.DataFrame, method: M
     totals = [int(skm_response[element].sum()) for element in SKM_ELEMENTS]
     result = skm.ikm(totals, respondents, method.ikm_weight_mode)
     weakest = min(result.element_nrr)
+    from_tally = int(skm_response["from_tally"].fillna(False).sum()) if "from_tally" in skm_response else 0
+    basis = None if not from_tally else "IKM dari rekap" if from_tally == respondents else "IKM sebagian dari rekap"
     values = [
         _value("skm_respondents", respondents, respondents),
+        _value("skm_tally_respondents", from_tally, respondents, basis),
         _value("ikm", result.converted, respondents, result.grade),
         *[
             _value(f"ikm_{element}", nrr, respondents, "terendah" if nrr == weakest else None)

@@ -254,7 +254,7 @@ def _respondent_block(raw: RawTable, config: HeaderConfig) -> RawTable:
     return RawTable(raw.headers, raw.cells.slice(0, end), raw.row_numbers[:end], raw.location, raw.preamble)
 
 
-def _service_in_title(raw: RawTable, unit: Unit) -> str | None:
+def service_in_title(raw: RawTable, unit: Unit) -> str | None:
     """The service a worksheet's title block names ("JENIS LAYANAN : Paspor PMI"), when it is one of the unit's."""
     for line in raw.preamble:
         label, _, value = line.partition(":")
@@ -341,12 +341,14 @@ def to_canonical(
         issues.append(_issues(pa.array(unjudged.to_numpy(dtype=bool)), "received_date", "no_standard"))
     if period is not None:
         frame[PERIOD_DATE[dataset]] = pd.Timestamp(period.last_day)
-        if "service_code" not in frame and (service_code := _service_in_title(raw, unit)):
+        if "service_code" not in frame and (service_code := service_in_title(raw, unit)):
             frame["service_code"] = service_code
         if "response_id" in frame:
             frame["response_id"] = file_id[:12] + "-" + frame["response_id"].astype("string")
     if dataset in SURVEY_DATASETS and "response_id" not in frame:
         frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
+    if dataset == "skm_response":
+        frame["from_tally"] = False
     return ParsedExport(
         frame=frame,
         raw_values=raw_values,

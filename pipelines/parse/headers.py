@@ -35,6 +35,8 @@ class ColumnRule:
 
 
 NON_DATASET_KEYS = ("values", "personal", "footer_words", "worksheet_footer_words")
+SHAPES = {"skm_response": ("skm_tally",)}
+"""Other layouts a dataset's exports come in, each with its own column rules (never a dataset of its own)."""
 
 
 _ODK_PATH = re.compile(r"^[A-Za-z_][\w.-]+(?:/[\w.-]+)*/([A-Za-z_][\w.-]*)$")
@@ -61,7 +63,8 @@ class HeaderConfig:
     """Labels that end a survey worksheet's respondent rows (Σ, NRR, IKM rows and the legend under them)."""
 
     def datasets(self) -> list[str]:
-        return list(self.columns)
+        shapes = {shape for others in SHAPES.values() for shape in others}
+        return [name for name in self.columns if name not in shapes]
 
     def map_headers(self, dataset: str, headers: list[str]) -> dict[str, int]:
         """Canonical column → position of the header that carries it.
@@ -89,11 +92,15 @@ class HeaderConfig:
         return mapping
 
     def header_score(self, dataset: str, row: list[str]) -> int:
-        """How many canonical columns a candidate header row provides (to find it below a title block)."""
-        try:
-            return len(self.map_headers(dataset, row))
-        except HeaderError:
-            return 0
+        """How many canonical columns a candidate header row provides (to find it below a title block), in the
+        dataset's own layout or another of its shapes."""
+        scores = []
+        for layout in (dataset, *SHAPES.get(dataset, ())):
+            try:
+                scores.append(len(self.map_headers(layout, row)))
+            except HeaderError:
+                scores.append(0)
+        return max(scores)
 
     def canonical_value(self, field: str, text: str) -> str | None:
         return self.values[field].get(normalise_label(text))

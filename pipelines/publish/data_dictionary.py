@@ -56,7 +56,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "(the log's own value when it carries one, else the registry's).",
     # skm_response and zi_perception
     "response_id": "Respondent's id in the survey export (generated from the file and row when it has none).",
-    "submitted_date": "Date the questionnaire was filled in.",
+    "submitted_date": "Date the questionnaire was filled in; for a worksheet or tally without dates, the last day "
+    "of the period its title or file name states.",
     "u1": "SKM element U1 Persyaratan (requirements), answer 1-4.",
     "u2": "SKM element U2 Sistem, mekanisme dan prosedur (procedure), answer 1-4.",
     "u3": "SKM element U3 Waktu penyelesaian (completion time), answer 1-4.",
@@ -84,8 +85,11 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "years or the band the export gives; empty when not given or not in the export.",
     "education": "Respondent's last education (pendidikan terakhir): SD, SMP, SMA, D1-D3, D4/S1 or S2+; empty when "
     "not given or not in the export.",
-    "occupation": "Respondent's occupation (pekerjaan): PNS, TNI, POLRI, Swasta, Wirausaha or Lainnya; empty when "
-    "not given or not in the export.",
+    "occupation": "Respondent's occupation (pekerjaan): PNS, TNI, POLRI, Swasta, Wirausaha or Lainnya (also any "
+    "answer outside this list); empty when not given or not in the export.",
+    "from_tally": "True for rows rebuilt from a paper survey's tally (rekap): together they reproduce each "
+    "element's answer counts (or total) exactly, so IKM and NRR are exact, but a row is not one person's "
+    "questionnaire; false for per-respondent exports; empty in partitions written before tallies were read.",
     # complaint_log
     "complaint_id": "The unit's complaint number.",
     "complaint_log.received_date": "Date the complaint was received.",

@@ -147,8 +147,23 @@ def _ikm_section(content: ReleaseContent) -> str:
     )
     chart = _figure(charts.ikm_chart(rows, f"{indicator.name} per unit dengan pita mutu A–D"), caption) if rows else ""
     return (
-        f'<section id="ikm"><h2>1. {escape(indicator.name)}</h2>{chart}'
+        f'<section id="ikm"><h2>1. {escape(indicator.name)}</h2>{chart}{_tally_note(content)}'
         f"{_left_out(content, missing, 'tidak ada data SKM')}</section>"
+    )
+
+
+def _tally_note(content: ReleaseContent) -> str:
+    """Which units' IKM comes (partly) from a paper survey's tally rather than per-respondent answers."""
+    marked = [
+        f"{escape(unit.name)} ({escape(value.category)}, {decimal_comma(value.value, 0)} responden)"
+        for unit in content.units
+        if (value := content.value(unit.code, "skm_tally_respondents")) and value.category and value.value
+    ]
+    if not marked:
+        return ""
+    return (
+        '<p class="catatan">IKM dihitung dari rekap jawaban per unsur (survei kertas), bukan dari data per '
+        f"responden: {'; '.join(marked)}. Nilai IKM dan NRR tetap tepat; profil responden tidak tersedia.</p>"
     )
 
 

@@ -21,7 +21,8 @@ THEMES = {
     "Tarif": ("tariff_compliance_rate", "overcharged_count", "free_service_charged_count"),
     "Pengaduan": ("complaints", "complaints_per_1000_services", "complaint_response_on_time_rate",
                   "complaint_resolved_rate", "complaint_resolution_days_p50"),
-    "SKM-IKM": ("skm_respondents", "ikm", *(f"ikm_u{number}" for number in range(1, 10)), "skm_sample_required"),
+    "SKM-IKM": ("skm_respondents", "skm_tally_respondents", "ikm", *(f"ikm_u{number}" for number in range(1, 10)),
+                "skm_sample_required"),
     "Persepsi ZI": ("zi_respondents", "ipak", "ipak_component", "ipkp", "ipkp_component"),
     "Kesiapan ZI": ("zi_pengungkit", "zi_hasil", "zi_total", "wbk_ready", "wbbm_ready"),
 }  # fmt: skip

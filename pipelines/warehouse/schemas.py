@@ -52,6 +52,7 @@ SKM_RESPONSE = pa.schema(
         *[pa.field(element, pa.int8(), nullable=False) for element in SKM_ELEMENTS],
         # Optional respondent profile; partitions written before it was added read it as empty.
         *[pa.field(column, pa.string()) for column in RESPONDENT_PROFILE],
+        pa.field("from_tally", pa.bool_()),
         *_LINEAGE,
     ]
 )
