@@ -177,11 +177,11 @@ def generate(clock: StageClock, rows: int, files: int) -> dict:
 
     from pipelines.indicators.workdays import holiday_calendar
     from pipelines.registry import registry
-    from pipelines.samples import DEFAULT_PROFILE, PROFILES, SERVICE_HEADERS, _csv_bytes, _service_log
+    from pipelines.samples import SERVICE_HEADERS, _csv_bytes, _service_log, export_profile
     from pipelines.storage import data_root
 
     root, units = data_root(), registry().units
-    profiles = [replace(PROFILES.get(unit.code, DEFAULT_PROFILE), file_format="csv") for unit in units]
+    profiles = [replace(export_profile(position), file_format="csv") for position in range(len(units))]
     unit_rows = apportion(rows, [profile.volume for profile in profiles], minimum=1)
     unit_files = apportion(files, [float(count) for count in unit_rows], minimum=1)
     plan = []

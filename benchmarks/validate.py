@@ -29,7 +29,7 @@ from pipelines.quality.batch import suite_parameters
 from pipelines.quality.chunks import validate_in_chunks
 from pipelines.quality.gx_runner import validate_frame
 from pipelines.registry import registry
-from pipelines.samples import PROFILES, _service_log
+from pipelines.samples import _service_log, export_profile
 
 QUARTER = Quarter(2026, 3)
 
@@ -89,8 +89,10 @@ def _return_free_memory() -> None:
 
 
 def canonical_frame(rows: int) -> pd.DataFrame:
-    unit = registry().unit("UPT-P2TK")
-    table = _service_log(unit, QUARTER, rows, PROFILES[unit.code])
+    units = registry().units
+    position = max(range(len(units)), key=lambda index: len(units[index].services))  # the busiest counter
+    unit = units[position]
+    table = _service_log(unit, QUARTER, rows, export_profile(position))
     raw = RawTable(
         headers=table.column_names,
         cells=table.rename_columns([f"c{i}" for i in range(table.num_columns)]),

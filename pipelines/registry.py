@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,8 @@ class StandardVersion(_Strict):
     valid_from: date
     sla_days: int = Field(ge=0, description="time limit in working days")
     tariff: int = Field(ge=0, description="official tariff in rupiah")
+    confirmed: bool = True
+    """False until the figures are checked against the unit's published standard; releases list such versions."""
 
 
 class Service(_Strict):
@@ -44,6 +47,9 @@ class Service(_Strict):
     name: str
     aliases: tuple[str, ...] = ()
     standard: tuple[StandardVersion, ...] = Field(min_length=1)
+    payments_not_judged: str | None = None
+    """Why what applicants pay for this service is no fee to judge against its tariff (in Indonesian, for the
+    release): a statutory contribution, or a levy whose amount varies per case."""
 
     @model_validator(mode="after")
     def _standard_in_date_order(self) -> Service:
@@ -180,6 +186,17 @@ class Registry(_Strict):
             if any(fnmatch.fnmatch(lowered, pattern.lower()) for pattern in patterns):
                 return dataset
         return None
+
+
+def unconfirmed_standards(units: Iterable[Unit]) -> list[str]:
+    """ "UNIT/SERVICE (sejak YYYY-MM-DD)" for every standard version not yet confirmed, in registry order."""
+    return [
+        f"{unit.code}/{service.code} (sejak {version.valid_from:%Y-%m-%d})"
+        for unit in units
+        for service in unit.services
+        for version in service.standard
+        if not version.confirmed
+    ]
 
 
 def normalise_label(text: str) -> str:

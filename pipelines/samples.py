@@ -3,7 +3,10 @@
 Each unit exports the way real offices do: its own header spellings, CSV or XLSX with a title
 block, its own date format and delimiter, personal columns the pipeline must drop, and a few
 percent of dirt (bad dates, missing ticket numbers, duplicates, unknown services, survey
-answers out of range). Generation is vectorised in Arrow so ten million rows take seconds.
+answers out of range). Its survey comes from its own tool: a survey app's export, Microsoft
+Forms, KoboToolbox, the regulation's processing worksheet, or a paper survey's tally. Units take
+the export styles in registry order, so any registry gets samples. Generation is vectorised in
+Arrow so ten million rows take seconds.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pipelines.indicators.workdays import holiday_calendar
 from pipelines.parse.age import LOWER_BOUNDS
 from pipelines.periods import Quarter
 from pipelines.registry import Unit, registry
+from pipelines.sample_forms import kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
@@ -141,6 +145,15 @@ SKM_PROFILE_STYLES = {
             "occupation": ("ASN", "TNI", "Polri", "Swasta", "Wirausaha", "Lainnya"),
         },
     ),
+    "ltsa": ProfileStyle(
+        headers={"gender": "Jenis Kelamin", "age_group": "Usia", "education": "Pendidikan Terakhir",
+                 "occupation": "Pekerjaan"},
+        labels={
+            "gender": ("Laki-laki", "Perempuan"),
+            "education": ("SD/MI", "SMP/MTs", "SLTA/SMA/SMK/MA", "D-III", "S-1/Sarjana", "Pascasarjana"),
+            "occupation": ("Honorer/PPPK", "TNI", "POLRI", "Buruh", "Petani/Nelayan", "Calon PMI"),
+        },
+    ),
     "forms": ProfileStyle(
         headers={"gender": "Jenis Kelamin", "age_group": "Kelompok Umur", "education": "Pendidikan Terakhir",
                  "occupation": "Pekerjaan"},
@@ -160,6 +173,9 @@ PROFILE_SHARES = {
     "occupation": (0.06, 0.01, 0.01, 0.45, 0.15, 0.32),
 }
 PROFILE_BLANK_SHARE = 0.03
+KOBO_PROFILE_NAMES = {"Jenis Kelamin": "jenis_kelamin", "Umur": "umur", "Usia": "umur", "Kelompok Umur": "umur",
+                      "Pendidikan Terakhir": "pendidikan", "Pekerjaan": "pekerjaan"}  # fmt: skip
+"""A profile question's name in a KoboToolbox form (its XML name, exported as the header)."""
 
 STATUS_LABELS = {
     "selesai": ("Selesai", "SELESAI"),
@@ -186,6 +202,9 @@ class ExportProfile:
     skm_swaps_u8_u9: bool = False
     skm_profile: str | None = "formal"
     """Style of the survey's respondent profile questions (SKM_PROFILE_STYLES); None: the form has none."""
+    skm_tool: str = "app"
+    """What the survey comes from: a survey app's export ("app"), "ms_forms", "kobo", the regulation's
+    processing "worksheet", or a paper survey's "tally"."""
     volume: float = 1.0
     on_time_share: float = 0.85
     online_share: float = 0.4
@@ -193,21 +212,20 @@ class ExportProfile:
     skm_quality: float = 3.2
 
 
-PROFILES = {
-    "BID-WAS": ExportProfile("csv", delimiter=";", headers="plain", volume=0.5, on_time_share=0.78, online_share=0.2),
-    "UPT-K3": ExportProfile(
+EXPORT_STYLES = (
+    ExportProfile("csv", delimiter=";", headers="plain", volume=0.5, on_time_share=0.78, online_share=0.2),
+    ExportProfile(
         "xlsx",
         date_format="%Y-%m-%d",
         headers="registrasi",
         rupiah_style="rp",
         volume=0.8,
         on_time_share=0.7,
-        skm_questions="forms",
-        skm_swaps_u8_u9=True,
+        skm_tool="ms_forms",
         skm_profile="forms",
         skm_quality=2.9,
     ),
-    "BID-PPKK": ExportProfile(
+    ExportProfile(
         "csv",
         encoding="cp1252",
         date_format="%d-%m-%Y",
@@ -219,18 +237,17 @@ PROFILES = {
         skm_profile="short",
         skm_quality=3.4,
     ),
-    "UPT-BLK-SBY": ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5),
-    "UPT-BLK-PSR": ExportProfile(
+    ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5, skm_tool="worksheet"),
+    ExportProfile(
         "csv",
         delimiter="\t",
         date_format="%d/%m/%Y",
         headers="registrasi",
         volume=0.7,
         on_time_share=0.86,
-        skm_questions="forms",
-        skm_profile="forms",
+        skm_tool="kobo",
     ),
-    "UPT-BLK-MDN": ExportProfile(
+    ExportProfile(
         "csv",
         date_format="%Y-%m-%d %H:%M",
         headers="aplikasi",
@@ -239,8 +256,9 @@ PROFILES = {
         skm_share=0.02,
         skm_profile=None,
         skm_quality=3.0,
+        skm_tool="tally",
     ),
-    "UPT-P2TK": ExportProfile(
+    ExportProfile(
         "xlsx",
         date_format="%d/%m/%Y",
         headers="registrasi",
@@ -250,10 +268,15 @@ PROFILES = {
         online_share=0.55,
         skm_questions="forms",
         skm_swaps_u8_u9=True,
-        skm_profile="short",
+        skm_profile="ltsa",
     ),
-}
-DEFAULT_PROFILE = ExportProfile("csv")
+)
+"""How offices happen to export; the registry's n-th unit exports in style n (cycling)."""
+
+
+def export_profile(position: int) -> ExportProfile:
+    """The export style of the unit at `position` in the registry."""
+    return EXPORT_STYLES[position % len(EXPORT_STYLES)]
 
 
 def _rng(unit_code: str, quarter: Quarter, dataset: str) -> np.random.Generator:
@@ -393,12 +416,21 @@ def _with_personal_columns(table: pa.Table, rng: np.random.Generator) -> pa.Tabl
     return table
 
 
-def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> pa.Table:
+def _skm_answers(
+    unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile
+) -> tuple[np.random.Generator, np.ndarray, np.ndarray]:
+    """(generator, survey days, answers 1..4 per respondent and element) of the unit's quarter."""
     rng = _rng(unit.code, quarter, "skm_response")
     days = np.arange(np.datetime64(quarter.first_day), np.datetime64(quarter.last_day) + 1)
     submitted = np.sort(days[rng.integers(0, len(days), rows)])
     element_bias = rng.normal(0, 0.25, 9)
     answers = np.clip(np.rint(rng.normal(profile.skm_quality + element_bias, 0.6, (rows, 9))), 1, 4).astype(np.int64)
+    return rng, submitted, answers
+
+
+def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> pa.Table:
+    """A survey app's export: one row per respondent, a few answers out of range."""
+    rng, submitted, answers = _skm_answers(unit, quarter, rows, profile)
     text = answers.astype(str).astype(object)
     out_of_range = rng.random((rows, 9)) < 0.0015
     text[out_of_range] = rng.choice(["5", "0"], int(out_of_range.sum()))
@@ -423,6 +455,49 @@ def _skm_responses(unit: Unit, quarter: Quarter, rows: int, profile: ExportProfi
     for element in order:
         columns[questions[element]] = pa.array(text[:, element], pa.string())
     return pa.table(columns)
+
+
+def _survey_moments(days: np.ndarray, rng: np.random.Generator) -> list[datetime]:
+    """A time of day in office hours for each survey day."""
+    seconds = rng.integers(8 * 3600, 15 * 3600, len(days))
+    return [
+        datetime.combine(day.astype(object), time(0)) + timedelta(seconds=int(second))
+        for day, second in zip(days, seconds, strict=True)
+    ]
+
+
+def _skm_from_tool(root: DataRoot, unit: Unit, quarter: Quarter, rows: int, profile: ExportProfile) -> list[str]:
+    """The survey as the unit's own tool writes it (ExportProfile.skm_tool); the file names it was saved under."""
+    if profile.skm_tool == "app":
+        skm = _skm_responses(unit, quarter, rows, profile)
+        return _write_exports(root, unit, quarter, "skm", skm, profile, "REKAP SURVEI KEPUASAN MASYARAKAT")
+    rng, submitted, answers = _skm_answers(unit, quarter, rows, profile)
+    if profile.skm_tool == "worksheet":  # one processing worksheet per service, as the regulation's annex has it
+        service_index = rng.choice(len(unit.services), rows, p=_service_weights(len(unit.services)))
+        names = []
+        for index, service in enumerate(unit.services):
+            chosen = answers[service_index == index]
+            if len(chosen):
+                name = f"skm_pengolahan_{service.code.lower()}_{quarter}.xlsx"
+                root.write_bytes(worksheet_bytes(unit, service, quarter, chosen), "landing", unit.code, name)
+                names.append(name)
+        return names
+    if profile.skm_tool == "tally":
+        data, name = tally_bytes(unit, quarter, answers), f"skm_rekap_{quarter}.xlsx"
+    else:
+        profile_answers = _respondent_profile(unit, quarter, rows, SKM_PROFILE_STYLES[profile.skm_profile or "formal"])
+        by_question = {header: values.to_pylist() for header, values in profile_answers.items()}
+        moments = _survey_moments(submitted, rng)
+        if profile.skm_tool == "ms_forms":
+            services = [service.name for service in unit.services]
+            chosen = [services[index] for index in rng.integers(0, len(services), rows)]
+            data, name = ms_forms_bytes(chosen, moments, answers, by_question), f"skm_forms_{quarter}.xlsx"
+        else:
+            names = {header: f"profil_{position}" for position, header in enumerate(by_question)}
+            kobo = {KOBO_PROFILE_NAMES.get(header, names[header]): values for header, values in by_question.items()}
+            data, name = kobo_csv_bytes(moments, answers, kobo), f"skm_kobo_{quarter}.csv"
+    root.write_bytes(data, "landing", unit.code, name)
+    return [name]
 
 
 def _respondent_profile(unit: Unit, quarter: Quarter, rows: int, style: ProfileStyle) -> dict[str, pa.Array]:
@@ -569,11 +644,11 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
     """Write every unit's service log, SKM, complaint, ZI perception and LKE exports; `rows` service rows in all."""
     root = root or data_root()
     units = registry().units
-    volumes = np.array([PROFILES.get(unit.code, DEFAULT_PROFILE).volume for unit in units])
+    volumes = np.array([export_profile(position).volume for position in range(len(units))])
     per_unit = np.maximum(np.rint(rows * volumes / volumes.sum()).astype(int), 1)
     written: dict[str, list[str]] = {}
-    for unit, unit_rows in zip(units, per_unit, strict=True):
-        profile = PROFILES.get(unit.code, DEFAULT_PROFILE)
+    for position, (unit, unit_rows) in enumerate(zip(units, per_unit, strict=True)):
+        profile = export_profile(position)
         if rows > XLSX_MAX_ROWS:  # benchmark scale: a sheet stops at 1,048,576 rows, so every export is CSV
             profile = replace(profile, file_format="csv")
         for stale in root.list_files("landing", unit.code):
@@ -583,16 +658,16 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
                 root.fs.delete_file(root.path("landing", unit.code, stale))
         service_log = _service_log(unit, quarter, int(unit_rows), profile)
         skm_rows = max(int(unit_rows * profile.skm_share), 8)
-        skm = _skm_responses(unit, quarter, skm_rows, profile)
         complaints = _complaints(unit, quarter, max(int(unit_rows * 0.02), 3))
         perception = _perception_responses(unit, quarter, max(int(unit_rows * profile.skm_share / 2), 12), profile)
         plain_csv = replace(profile, file_format="csv", delimiter=",", encoding="utf-8")
         written[unit.code] = [
             *_write_exports(root, unit, quarter, "layanan", service_log, profile, "LAPORAN PELAYANAN PUBLIK"),
-            *_write_exports(root, unit, quarter, "skm", skm, profile, "REKAP SURVEI KEPUASAN MASYARAKAT"),
+            *_skm_from_tool(root, unit, quarter, skm_rows, profile),
             *_write_exports(root, unit, quarter, "pengaduan", complaints, plain_csv, "REKAP PENGADUAN"),
             *_write_exports(root, unit, quarter, "survei_persepsi", perception, plain_csv, "SURVEI PERSEPSI ZI"),
             *_write_exports(root, unit, quarter, "lke", _lke_worksheet(unit, quarter), plain_csv, "LKE ZI"),
         ]
-        log.info("%s: %d service rows, %d survey responses", unit.code, service_log.num_rows, skm.num_rows)
+        log.info("%s: %d service rows, %d survey responses (%s)", unit.code, service_log.num_rows, skm_rows,
+                 profile.skm_tool)  # fmt: skip
     return written

@@ -87,6 +87,15 @@ class LiveAirflow:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value"
         return self.get(path, map_index=map_index)["value"]
 
+    def xcom_or_none(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1):
+        """The task's return value, or None while it has none (not run yet, or skipped)."""
+        try:
+            return self.xcom(dag_id, run_id, task_id, map_index)
+        except requests.HTTPError as error:
+            if error.response is not None and error.response.status_code == 404:
+                return None
+            raise
+
     def task_log(self, dag_id: str, run_id: str, task_id: str, attempt: int = 1, map_index: int = -1) -> str:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{attempt}"
         return str(self.get(path, map_index=map_index, full_content="true"))

@@ -21,7 +21,7 @@ UNIT = "BID-PPKK"
 
 
 def rows(count: int) -> list[str]:
-    return [f"U-{n:06d};Sri Rahayu;3578011203{n:06d};AK-1;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(count)]
+    return [f"U-{n:06d};Sri Rahayu;3578011203{n:06d};LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(count)]
 
 
 def files_source() -> str:
@@ -39,7 +39,7 @@ SLOW_COPY = textwrap.dedent(
         copy.flush()
         print("started", flush=True)
         for n in range(count):
-            copy.write(f"U-{n:06d};Sri Rahayu;3578011203{n:06d};AK-1;13/07/2026;13/07/2026;Selesai;Loket;0\\n")
+            copy.write(f"U-{n:06d};Sri Rahayu;3578011203{n:06d};LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0\\n")
             copy.flush()
             time.sleep(0.0002)
     """

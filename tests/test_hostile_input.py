@@ -51,7 +51,7 @@ def service_log(*hostile_rows: str, header: str = HEADER, clean: list[str] = CLE
     return lambda: (header + "\n".join([*clean, *hostile_rows]) + "\n").encode()
 
 
-def row(ticket: str = "T-900", service: str = "AK-1", received: str = "14/07/2026", fee: str = "0") -> str:
+def row(ticket: str = "T-900", service: str = "LPTKS", received: str = "14/07/2026", fee: str = "0") -> str:
     return f"{ticket};Sri Rahayu;3578011203909000;{service};{received};{received};Selesai;Loket;{fee}"
 
 
@@ -86,7 +86,7 @@ def million_columns() -> bytes:
 
 
 def oversized() -> bytes:
-    filler = [f"B-{n:05d};Sri Rahayu;3578011203901000;AK-1;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(4000)]
+    filler = [f"B-{n:05d};Sri Rahayu;3578011203901000;LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(4000)]
     return (HEADER + "\n".join(filler) + "\n").encode()
 
 
@@ -162,8 +162,8 @@ CASES = [
     Case("every-date-in-1900", "layanan_semua_1900.csv",
          service_log(clean=[row(f"T-{n}", received="02/01/1900") for n in range(5)]), "rejected",
          "no row has a plausible date"),
-    Case("emoji-after-service-code", "layanan_emoji.csv", service_log(row("T-954", service="AK-1 😀")), "loaded",
-         value="PPKK-AK1", absent="😀"),  # service names are matched without symbols: the emoji is dropped
+    Case("emoji-after-service-code", "layanan_emoji.csv", service_log(row("T-954", service="LPTKS 😀")), "loaded",
+         value="PPKK-LPTKS", absent="😀"),  # service names are matched without symbols: the emoji is dropped
     Case("cyrillic-lookalikes-in-service-name", "layanan_kiril.csv", service_log(row("T-955", service="Lapor ТКА")),
          "quarantined", "expect_column_values_to_be_in_set", header="Jenis Layanan", value="Lapor ТКА"),
     Case("mixed-scripts-and-emoji-in-ticket", "layanan_aksara.csv", service_log(row(MIXED)), "loaded", value=MIXED),
@@ -339,7 +339,7 @@ def test_links_out_of_a_landing_folder_are_not_followed(data_root, tmp_path, cap
     """A unit that can write its landing folder must not make the platform read the host's files."""
     secret = tmp_path / "host" / "secret.csv"
     secret.parent.mkdir()
-    secret.write_text(HEADER + "RAHASIA-HOST;Siti;3578011203900001;AK-1;13/07/2026;13/07/2026;Selesai;Loket;0\n")
+    secret.write_text(HEADER + "RAHASIA-HOST;Siti;3578011203900001;LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0\n")
     landing = Path(data_root.path("landing", "BID-PPKK"))
     landing.mkdir(parents=True)
     (landing / "layanan_2026Q3.csv").symlink_to(secret)

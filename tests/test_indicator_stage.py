@@ -19,7 +19,7 @@ Q2, Q3 = Quarter(2026, 2), Quarter(2026, 3)
 def write_service_log(root, quarter: Quarter, unit_code: str, received: int, completed: int) -> None:
     day = quarter.first_day + dt.timedelta(days=7)
     rows = [
-        {"ticket_id": f"T{i}", "service_code": "PPKK-AK1", "received_date": day,
+        {"ticket_id": f"T{i}", "service_code": "PPKK-LPTKS", "received_date": day,
          "completed_date": day if i < completed else None, "status": "selesai" if i < completed else "proses",
          "channel": "online", "fee_paid": 0, "sla_days": 1, "official_tariff": 0, "person_key": None,
          "source_file": "f", "source_row": i + 2}

@@ -12,21 +12,21 @@ from pipelines.warehouse.query import connect
 
 HEADER = "No. Tiket;Nama Pemohon;NIK;Jenis Layanan;Tgl Masuk;Tgl Selesai;Status;Kanal;Biaya\n"
 GOOD_ROWS = [
-    "T-001;Siti Rahayu;3578011203900001;Lapor TKA;01/07/2026;02/07/2026;Selesai;Online;0",
-    "T-002;Budi Santoso;3578011203900002;AK-1;02/07/2026;02/07/2026;Selesai;Loket;0",
-    "T-003;Dewi Lestari;3578011203900003;Pendaftaran BKK;03/07/2026;;Dalam Proses;Daring;0",
-    "T-004;Agus Hidayat;3578011203900004;PPKK-TKA;06/07/2026;09/07/2026;Selesai;Online;Rp 0",
+    "T-001;Siti Rahayu;3578011203900001;Rekomendasi P3MI;01/07/2026;02/07/2026;Selesai;Online;0",
+    "T-002;Budi Santoso;3578011203900002;LPTKS;02/07/2026;02/07/2026;Selesai;Loket;0",
+    "T-003;Dewi Lestari;3578011203900003;Perpanjangan IMTA;03/07/2026;;Dalam Proses;Daring;0",
+    "T-004;Agus Hidayat;3578011203900004;PPKK-P3MI;06/07/2026;09/07/2026;Selesai;Online;Rp 0",
 ]
 # Enough clean rows that five dirty ones stay under the 20% share that rejects a whole file.
 FILLER_ROWS = [
-    f"F-{n:03d};Sri Rahayu;3578011203901{n:03d};AK-1;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(21)
+    f"F-{n:03d};Sri Rahayu;3578011203901{n:03d};LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0" for n in range(21)
 ]
 DIRTY_ROWS = [
-    "T-005;Rina Susanti;3578011203900005;Lapor TKA;31/02/2026;;Proses;Online;0",  # not a date
-    "T-002;Budi Santoso;3578011203900002;AK-1;02/07/2026;02/07/2026;Selesai;Loket;0",  # exact duplicate
-    ";Eko Prasetyo;3578011203900006;Lapor TKA;07/07/2026;07/07/2026;Selesai;Online;0",  # no ticket
+    "T-005;Rina Susanti;3578011203900005;Rekomendasi P3MI;31/02/2026;;Proses;Online;0",  # not a date
+    "T-002;Budi Santoso;3578011203900002;LPTKS;02/07/2026;02/07/2026;Selesai;Loket;0",  # exact duplicate
+    ";Eko Prasetyo;3578011203900006;Rekomendasi P3MI;07/07/2026;07/07/2026;Selesai;Online;0",  # no ticket
     "T-007;Nur Wahyuni;3578011203900007;Layanan Lainnya;08/07/2026;08/07/2026;Selesai;Online;0",  # unknown service
-    "T-008;Hadi Kurniawan;3578011203900008;Lapor TKA;10/07/2026;09/07/2026;Selesai;Online;0",  # ends before start
+    "T-008;Hadi Kurniawan;3578011203900008;PPKK-P3MI;10/07/2026;09/07/2026;Selesai;Online;0",  # ends before start
 ]
 
 
@@ -55,10 +55,10 @@ def test_good_rows_reach_the_warehouse_with_service_codes_and_standards(ppkk_exp
         "T-004",
     ]
     assert len(rows) == 4 + len(FILLER_ROWS)
-    tka = next(row for row in rows if row["ticket_id"] == "T-001")
-    assert (tka["service_code"], tka["sla_days"], tka["official_tariff"], tka["status"]) == (
-        "PPKK-TKA",
-        3,
+    p3mi = next(row for row in rows if row["ticket_id"] == "T-001")
+    assert (p3mi["service_code"], p3mi["sla_days"], p3mi["official_tariff"], p3mi["status"]) == (
+        "PPKK-P3MI",
+        5,
         0,
         "selesai",
     )
@@ -136,7 +136,7 @@ def test_file_with_mostly_bad_rows_is_rejected_whole(data_root, quarter):
 
 
 def test_rows_load_into_the_quarter_of_their_own_date(data_root):
-    late_entry = "T-900;Sri Rahayu;3578011203909000;AK-1;30/06/2026;30/06/2026;Selesai;Loket;0"
+    late_entry = "T-900;Sri Rahayu;3578011203909000;LPTKS;30/06/2026;30/06/2026;Selesai;Loket;0"
     drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join([*GOOD_ROWS, *FILLER_ROWS, late_entry]) + "\n")
     report = ingest_unit("BID-PPKK")
     assert report.quarters == ["2026Q2", "2026Q3"]
@@ -147,7 +147,7 @@ def test_rows_load_into_the_quarter_of_their_own_date(data_root):
 
 
 def test_date_after_the_delivery_stays_in_the_files_quarter_and_is_quarantined(data_root, quarter):
-    typo = "T-901;Sri Rahayu;3578011203909001;AK-1;14/07/2062;14/07/2062;Selesai;Loket;0"
+    typo = "T-901;Sri Rahayu;3578011203909001;LPTKS;14/07/2062;14/07/2062;Selesai;Loket;0"
     drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join([*GOOD_ROWS, *FILLER_ROWS, typo]) + "\n")
     report = ingest_unit("BID-PPKK")
     assert report.quarters == ["2026Q3"]
@@ -172,7 +172,7 @@ def test_same_bytes_delivered_again_are_a_duplicate_and_change_nothing(ppkk_expo
 
 def test_a_later_file_updates_records_by_ticket(ppkk_export, quarter):
     ingest_unit("BID-PPKK")
-    update = "T-003;Dewi Lestari;3578011203900003;Pendaftaran BKK;03/07/2026;10/07/2026;Selesai;Daring;0"
+    update = "T-003;Dewi Lestari;3578011203900003;Perpanjangan IMTA;03/07/2026;10/07/2026;Selesai;Daring;0"
     drop(ppkk_export, "BID-PPKK", "layanan_update_agustus.csv", HEADER + update + "\n")
     ingest_unit("BID-PPKK")
     rows = {row["ticket_id"]: row for row in warehouse_rows(ppkk_export, "service_log", quarter, "BID-PPKK")}

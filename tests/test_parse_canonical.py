@@ -143,3 +143,18 @@ def test_an_unknown_request_channel_is_left_empty_with_a_note_and_the_row_kept()
     assert parsed.frame["channel"].tolist()[0] == "online" and pd.isna(parsed.frame["channel"].tolist()[1])
     assert parsed.parse_issues.empty
     assert parsed.unmatched_answers() == {"channel": ["Pos Pelayanan Desa"]}
+
+
+def test_contributions_and_varying_levies_are_never_judged_as_illegal_levies():
+    from pipelines.indicators.tariff import free_service_charged_count, overcharged_count
+
+    text = (
+        "No. Tiket;Jenis Layanan;Tgl Masuk;Tgl Selesai;Status;Biaya\n"
+        "T-1;Kepesertaan BPJS-TK;03/08/2026;03/08/2026;Selesai;Rp 37.500\n"  # the PMI's contribution
+        "T-2;Paspor PMI;15/06/2023;16/06/2023;Selesai;Rp 55.000\n"  # before the circular: the fee
+        "T-3;Paspor PMI;04/09/2023;05/09/2023;Selesai;Rp 55.000\n"  # after it: an illegal levy
+    )
+    frame = canonical("service_log", "UPT-P2TK", "layanan.csv", text.encode()).frame
+    assert frame["official_tariff"].tolist()[1:] == [55_000, 0] and pd.isna(frame["official_tariff"][0])
+    assert free_service_charged_count(frame) == (1, 1)
+    assert overcharged_count(frame) == (1, 2)

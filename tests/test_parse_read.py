@@ -16,7 +16,7 @@ def test_csv_with_title_block_semicolons_and_windows_1252():
         "LAPORAN PELAYANAN TRIWULAN III\n"
         "\n"
         "No. Tiket;Jenis Layanan;Tgl Masuk;Status\n"
-        "T-1;Lapor TKA;01/07/2026;Selesai – lengkap\n"
+        "T-1;Rekomendasi P3MI;01/07/2026;Selesai – lengkap\n"
         'T-2;"Lapor\nTKA";02/07/2026;Proses\n'
     )
     table = read_table("layanan.csv", text.encode("cp1252"), service_score)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.registry import RegistryError, load_registry, registry
+from pipelines.registry import RegistryError, load_registry, registry, unconfirmed_standards
 
 ZI_UNITS = ["BID-WAS", "UPT-K3", "BID-PPKK", "UPT-BLK-SBY", "UPT-BLK-PSR", "UPT-BLK-MDN", "UPT-P2TK"]
 
@@ -24,8 +24,34 @@ def test_service_is_found_by_code_name_or_alias():
 
 def test_standard_in_force_follows_the_transaction_date():
     passport = registry().unit("UPT-P2TK").service_lookup["paspor pmi"]
-    assert passport.standard_on(date(2022, 12, 31)).tariff == 55_000
-    assert passport.standard_on(date(2023, 1, 1)).tariff == 0
+    assert passport.standard_on(date(2023, 8, 29)).tariff == 55_000  # until the immigration circular
+    assert passport.standard_on(date(2023, 8, 30)).tariff == 0
+
+
+def test_zi_targets_are_the_announced_ones():
+    targets = {unit.code: unit.zi_target for unit in registry().units}
+    assert targets.pop("UPT-P2TK") == "WBBM"
+    assert set(targets.values()) == {"WBK"}
+
+
+def test_k3_tariffs_go_per_object_type_and_follow_the_2024_retribution_regulation():
+    k3 = registry().unit("UPT-K3")
+    riksa = [service for service in k3.services if service.code.startswith("K3-RIKSA-")]
+    assert len(riksa) >= 5
+    for service in riksa:
+        assert [version.valid_from for version in service.standard] == [date(2021, 1, 1), date(2024, 1, 1)]
+
+
+def test_penempatan_offers_provincial_services_only():
+    services = registry().unit("BID-PPKK").service_lookup
+    assert "ak 1" not in services and "kartu pencari kerja ak 1" not in services  # the AK/I card is a district's
+    assert services["perpanjangan imta"].payments_not_judged  # its levy varies per case
+
+
+def test_unconfirmed_standards_are_listed_and_confirmed_ones_are_not():
+    listed = unconfirmed_standards(registry().units)
+    assert "UPT-K3/K3-RIKSA-PUBT (sejak 2024-01-01)" in listed
+    assert "UPT-P2TK/P2TK-PASPOR (sejak 2023-08-30)" not in listed
 
 
 def test_dataset_is_recognised_from_the_file_name():
@@ -43,8 +69,8 @@ def test_unknown_unit_names_the_known_ones():
 def test_broken_registry_error_names_line_and_field(tmp_path: Path):
     good = (Path(__file__).parent.parent / "config" / "units.yaml").read_text()
     broken = good.replace(
-        "{valid_from: 2021-01-01, sla_days: 2, tariff: 0}",
-        "{valid_from: 2021-01-01, sla_days: -2, tariff: 0}",
+        "{valid_from: 2021-01-01, sla_days: 2, tariff: 0, confirmed: false}",
+        "{valid_from: 2021-01-01, sla_days: -2, tariff: 0, confirmed: false}",
     )
     path = tmp_path / "units.yaml"
     path.write_text(broken)

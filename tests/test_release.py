@@ -61,7 +61,10 @@ def test_release_table_follows_the_regional_column_convention(reported, quarter)
 
 def test_the_release_records_how_its_figures_were_computed(reported, quarter):
     publish_release(quarter, now=AFTER_DEADLINE)
-    settings = json.loads(release_file(reported, quarter, 1, "datapackage.json"))["monev"]["settings"]
+    monev = json.loads(release_file(reported, quarter, 1, "datapackage.json"))["monev"]
+    assert "UPT-K3/K3-RIKSA-PUBT (sejak 2024-01-01)" in monev["unconfirmed_standards"]
+    assert "UPT-P2TK/P2TK-PASPOR (sejak 2023-08-30)" not in monev["unconfirmed_standards"]
+    settings = monev["settings"]
     assert settings == {
         "ikm_weight_mode": "exact", "zi_scale_conversion": "linear", "count_receipt_day": False,
         "date_tolerance_days": 31, "max_quarantine_share": 0.1,

@@ -1,3 +1,4 @@
+from pipelines.ingest import ingest_unit
 from pipelines.registry import registry
 from pipelines.samples import write_samples
 
@@ -37,10 +38,43 @@ def test_large_runs_are_split_into_csv_files(data_root, quarter, monkeypatch):
 def test_survey_exports_ask_the_respondent_profile_in_each_units_own_words(data_root, quarter):
     write_samples(quarter, rows=1_400)
 
-    def header(unit: str) -> str:
-        return data_root.read_bytes("landing", unit, "skm_2026Q3.csv").decode("cp1252").splitlines()[0]
+    def header(unit: str, name: str = "skm_2026Q3.csv") -> str:
+        return data_root.read_bytes("landing", unit, name).decode("cp1252").splitlines()[0]
 
     assert all(name in header("BID-WAS") for name in ("Jenis Kelamin", "Umur", "Pendidikan Terakhir", "Pekerjaan"))
     assert "Usia (tahun)" in header("BID-PPKK")
-    assert "Kelompok Umur" in header("UPT-BLK-PSR")
-    assert "Jenis Kelamin" not in header("UPT-BLK-MDN")  # an older form without the profile questions
+    assert "grp_profil/umur" in header("UPT-BLK-PSR", "skm_kobo_2026Q3.csv")
+
+
+def test_every_survey_tool_the_samples_imitate_loads_whole(data_root, quarter):
+    """App exports, Microsoft Forms, KoboToolbox, the regulation's worksheet and a paper tally all load."""
+    written = write_samples(quarter, rows=1_400)
+    surveys = {unit: [name for name in names if name.startswith("skm_")] for unit, names in written.items()}
+    kinds = {name.split("_")[1] for names in surveys.values() for name in names}
+    assert {"forms", "kobo", "pengolahan", "rekap", "2026Q3.csv"} <= kinds
+    for unit in written:
+        files = {entry["file_name"]: entry for entry in ingest_unit(unit, quarter).files}
+        for name in surveys[unit]:
+            assert files[name]["status"] in ("accepted", "partial"), files[name]["message"]
+            if not name.startswith("skm_2026Q3"):  # only the app exports carry deliberate dirt
+                assert files[name]["rows_quarantined"] == 0, (unit, name)
+
+
+def test_samples_follow_the_registry_not_a_list_in_code(data_root, quarter, config_dir):
+    import yaml
+
+    from pipelines.settings import get_settings
+
+    path = get_settings().units_file
+    document = yaml.safe_load(path.read_text())
+    document["units"].append(
+        {"code": "UPT-BLK-JBR", "name": "UPT Balai Latihan Kerja Jember", "agency": "DISNAKERTRANS-JATIM",
+         "zi_target": "WBK", "sources": [{"kind": "files"}],
+         "services": [{"code": "BLK-JBR-UJK", "name": "Uji Kompetensi Jember",
+                       "standard": [{"valid_from": "2021-01-01", "sla_days": 5, "tariff": 0}]}]}
+    )  # fmt: skip
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    written = write_samples(quarter, rows=1_400)
+    assert "UPT-BLK-JBR" in written
+    log = data_root.read_bytes("landing", "UPT-BLK-JBR", written["UPT-BLK-JBR"][0]).decode("utf-8", "replace")
+    assert "Uji Kompetensi Jember" in log and "Pendaftaran" not in log

@@ -152,7 +152,8 @@ def _standard_columns(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
             if successor is not None:
                 in_force &= received < pd.Timestamp(successor.valid_from)
             sla[in_force] = version.sla_days
-            tariff[in_force] = version.tariff
+            # A payment that is no fee (a contribution, a levy varying per case) is never judged against a tariff.
+            tariff[in_force] = pd.NA if service.payments_not_judged else version.tariff
     # A log that carries its own standard per row wins over the registry for that row.
     if "sla_days" in frame:
         sla = frame["sla_days"].astype("Int32").fillna(sla)

@@ -55,7 +55,9 @@ class SurveyPeriod:
 
 
 def _flat(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    """Lower case words and numbers, a number split from letters it is glued to ("2026Q3" → "2026 q 3")."""
+    text = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", re.sub(r"[^a-z0-9]+", " ", text.lower()))
+    return " ".join(text.split())
 
 
 def _month_span(first_month: int, last_month: int, year: int, first_year: int | None) -> tuple[date, date]:

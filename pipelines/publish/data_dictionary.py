@@ -53,7 +53,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "sla_days": "Time limit of the service standard in working days, valid on the received date "
     "(the log's own value when it carries one, else the registry's).",
     "official_tariff": "Official tariff in rupiah valid on the received date "
-    "(the log's own value when it carries one, else the registry's).",
+    "(the log's own value when it carries one, else the registry's); empty where what applicants pay is no fee "
+    "(dim_service.payments_not_judged), which the tariff indicators then leave out.",
     # skm_response and zi_perception
     "response_id": "Respondent's id in the survey export (generated from the file and row when it has none).",
     "submitted_date": "Date the questionnaire was filled in; for a worksheet or tally without dates, the last day "
@@ -132,6 +133,10 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "valid_to": "Last day this version applies; empty while still valid.",
     "dim_service.sla_days": "Time limit of this version of the service standard, in working days.",
     "dim_service.official_tariff": "Official tariff of this version, in rupiah (0 = free).",
+    "dim_service.confirmed": "False while this version's figures are not yet checked against the unit's published "
+    "standard; releases list such versions in their metadata.",
+    "dim_service.payments_not_judged": "Why payments for this service are no fee to judge against the tariff "
+    "(a statutory contribution, a levy varying per case); empty for an ordinary fee.",
 }
 
 NO_DESCRIPTION = "(no description yet)"

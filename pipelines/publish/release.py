@@ -34,7 +34,7 @@ from pipelines.publish.tables import (
     profile_rows,
     rollup_rows,
 )
-from pipelines.registry import Registry, registry
+from pipelines.registry import Registry, registry, unconfirmed_standards
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
@@ -156,6 +156,7 @@ def _metadata(content: ReleaseContent, version: int, settings_used: dict) -> dic
         "ZI dan LKE",
         "Unit belum lapor": withheld,
         "Pengaturan": ", ".join(f"{name} = {value}" for name, value in settings_used.items()),
+        "Standar pelayanan belum terkonfirmasi": ", ".join(unconfirmed_standards(content.units)) or "tidak ada",
         "Lisensi": f"{LICENSE['title']} ({LICENSE['name']})",
         "Catatan": "Sel kosong berarti tidak ada data; 'belum lapor' berarti unit belum mengirim data yang dapat "
         "dipakai. Angka gabungan instansi dan provinsi dihitung dari semua baris yang lolos validasi. Tidak memuat "
@@ -298,7 +299,13 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
         sources=[f"{unit.code} {unit.name}" for unit in reg.units],
         resources=_resources(quarter, version),
         files=files,
-        extra={"quarter": str(quarter), "settings": settings_used, "withheld": withheld, "inputs": inputs},
+        extra={
+            "quarter": str(quarter),
+            "settings": settings_used,
+            "withheld": withheld,
+            "inputs": inputs,
+            "unconfirmed_standards": unconfirmed_standards(content.units),
+        },
     )
     validate_package(package, files)
     files["datapackage.json"] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()

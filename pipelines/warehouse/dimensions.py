@@ -38,7 +38,8 @@ def dim_service(reg: Registry) -> pa.Table:
                     {"unit_code": unit.code, "service_code": service.code, "service_name": service.name,
                      "valid_from": version.valid_from,
                      "valid_to": following.valid_from - dt.timedelta(days=1) if following else None,
-                     "sla_days": version.sla_days, "official_tariff": version.tariff}
+                     "sla_days": version.sla_days, "official_tariff": version.tariff, "confirmed": version.confirmed,
+                     "payments_not_judged": service.payments_not_judged}
                 )  # fmt: skip
     return pa.Table.from_pylist(rows, schema=DIM_SERVICE)
 

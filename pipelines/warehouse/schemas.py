@@ -38,7 +38,7 @@ SERVICE_LOG = pa.schema(
         pa.field("channel", pa.string()),
         pa.field("fee_paid", pa.int64()),
         pa.field("sla_days", pa.int32(), nullable=False),
-        pa.field("official_tariff", pa.int64(), nullable=False),
+        pa.field("official_tariff", pa.int64()),
         pa.field("person_key", pa.string()),
         *_LINEAGE,
     ]
@@ -165,6 +165,8 @@ DIM_SERVICE = pa.schema(
         pa.field("valid_to", pa.date32()),  # last day the version applied; empty = still valid
         pa.field("sla_days", pa.int32(), nullable=False),
         pa.field("official_tariff", pa.int64(), nullable=False),
+        pa.field("confirmed", pa.bool_(), nullable=False),
+        pa.field("payments_not_judged", pa.string()),
     ]
 )
 
