@@ -28,7 +28,7 @@ from pipelines.periods import Quarter
 from pipelines.quality.batch import suite_parameters
 from pipelines.quality.chunks import validate_in_chunks
 from pipelines.quality.gx_runner import validate_frame
-from pipelines.registry import registry
+from pipelines.registry import Unit, registry
 from pipelines.samples import _service_log, export_profile
 
 QUARTER = Quarter(2026, 3)
@@ -88,10 +88,15 @@ def _return_free_memory() -> None:
     ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def canonical_frame(rows: int) -> pd.DataFrame:
+def busiest_unit() -> tuple[int, Unit]:
+    """(registry position, unit) of the unit with the most services."""
     units = registry().units
-    position = max(range(len(units)), key=lambda index: len(units[index].services))  # the busiest counter
-    unit = units[position]
+    position = max(range(len(units)), key=lambda index: len(units[index].services))
+    return position, units[position]
+
+
+def canonical_frame(rows: int) -> pd.DataFrame:
+    position, unit = busiest_unit()
     table = _service_log(unit, QUARTER, rows, export_profile(position))
     raw = RawTable(
         headers=table.column_names,
@@ -106,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     args = parser.parse_args()
-    parameters = suite_parameters(registry().unit("UPT-P2TK"), QUARTER, QUARTER.last_day + dt.timedelta(days=5))
+    parameters = suite_parameters(busiest_unit()[1], QUARTER, QUARTER.last_day + dt.timedelta(days=5))
     # Warm up once, as a long-running worker would be: GX in this process and in the pool's workers.
     validate_frame("service_log", canonical_frame(1_000), parameters)
     chunk_rows = os.environ.get("MONEV_VALIDATION_CHUNK_ROWS")
