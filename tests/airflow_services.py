@@ -97,8 +97,15 @@ class LiveAirflow:
             raise
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, attempt: int = 1, map_index: int = -1) -> str:
+        return str(self.task_log_events(dag_id, run_id, task_id, attempt, map_index))
+
+    def task_log_events(
+        self, dag_id: str, run_id: str, task_id: str, attempt: int = 1, map_index: int = -1
+    ) -> list[dict]:
+        """The try's structured log lines: each a dict with "event" (the message) and, for lines a task wrote,
+        "timestamp"."""
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{attempt}"
-        return str(self.get(path, map_index=map_index, full_content="true"))
+        return self.get(path, map_index=map_index, full_content="true")["content"]
 
     def wait_for(self, what: str, found: Callable[[], T | None], timeout: float = 600, every: float = 2.0) -> T:
         """Poll until `found()` returns something; fail naming `what`, with the components' log tails."""
