@@ -13,6 +13,9 @@ from pipelines.periods import Quarter
 q = Quarter.parse('$quarter').next()
 print(f'{q.first_day.replace(day=10)}T07:00:00+07:00')")
 conf="{\"quarter\": \"$quarter\"}"
+# Rerun by hand, the demo publishes changed figures as the next version at once; under the scheduler,
+# versions of a quarter stay at least MONEV_REPUBLISH_INTERVAL_HOURS (24) apart.
+export MONEV_REPUBLISH_INTERVAL_HOURS="${MONEV_REPUBLISH_INTERVAL_HOURS:-0}"
 
 python -m pipelines samples --quarter "$quarter" 2> "$logs/samples.log"
 
