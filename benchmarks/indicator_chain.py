@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.indicator_chain --rows 10000000 --files 40
 
-The issue's goal: the whole chain, validation included, within 6x pyarrow's plain CSV read of the
+The goal: the whole chain, validation included, within 6x pyarrow's plain CSV read of the
 same files (the parse floor) and under 2 GB peak; DuckDB computing the service indicators straight
 from the CSVs is the second yardstick. All three are measured in the same run, on the same files.
 

@@ -219,3 +219,10 @@ def test_an_interrupted_copy_without_its_seal_is_rebuilt_under_the_same_version(
     assert (release.version, release.created) == (2, True)
     assert release_file(reported, quarter, 2, "SHA256SUMS") != b"half"
     assert "FINGERPRINT" in reported.list_files("releases", quarter.label, "v2")
+
+
+def test_the_release_speaks_to_its_readers_not_of_how_it_is_built(reported, quarter):
+    publish_release(quarter, now=AFTER_DEADLINE)
+    dictionary = release_file(reported, quarter, 1, "kamus_data.md").decode()
+    assert "Kamus data rilis ini" in dictionary
+    assert "make " not in dictionary and "do not edit" not in dictionary

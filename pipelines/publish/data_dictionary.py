@@ -18,6 +18,14 @@ TITLE = "Data dictionary / Kamus data"
 REPO_COPY = "docs/data_dictionary.md"
 """Where the generated dictionary is kept in the repo, relative to its root."""
 STALE_MESSAGE = f"{REPO_COPY} is out of date; run make data-dictionary"
+REPO_NOTE = (
+    "Generated from `pipelines/warehouse/schemas.py` and `pipelines/indicators/catalog.py` by "
+    "`make data-dictionary`; do not edit by hand."
+)
+RELEASE_NOTE = (
+    "Kamus data rilis ini: tabel gudang data yang menjadi sumber angka, dan katalog indikator yang diterbitkan "
+    "(nama, satuan, definisi, rumus, regulasi)."
+)
 
 TABLE_DESCRIPTIONS: dict[str, str] = {
     "service_log": "Validated service requests of one unit: one row per ticket.",
@@ -109,7 +117,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "value": "Indicator value in the indicator's unit (satuan); empty when it cannot be computed.",
     "category": "Category of the value where the indicator has one (e.g. IKM grade A-D).",
     "n": "Number of records the value was computed from.",
-    "change": "Value minus the previous quarter's value; empty without one (and in partitions written before v0.5).",
+    "change": "Value minus the previous quarter's value; empty without one (and in partitions written before the "
+    "column existed).",
     # rollup_quarter_indicators
     "level": "Aggregation level: agency or province.",
     "area_code": "Agency code (level agency) or the province's region code (level province).",
@@ -257,6 +266,7 @@ def data_dictionary(
     dimensions: Mapping[str, pa.Schema] = DIMENSIONS,
     indicators: Iterable[Indicator] = INDICATORS,
     strict: bool = True,
+    note: str = REPO_NOTE,
 ) -> str:
     """The whole dictionary as Markdown; deterministic, so the repo copy can be compared byte for byte.
 
@@ -268,9 +278,7 @@ def data_dictionary(
     if strict:
         _require_documented([missing for table in (*facts, *whole) for missing in undocumented(*table)])
     parts = [
-        f"# {TITLE}\n\n"
-        "Generated from `pipelines/warehouse/schemas.py` and `pipelines/indicators/catalog.py` by "
-        "`make data-dictionary`; do not edit by hand.\n",
+        f"# {TITLE}\n\n{note}\n",
         "## Warehouse tables\n",
         *(table_section(*table, strict=False) for table in facts),
         "## Dimensions\n",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pipelines.periods import Quarter
 from pipelines.publish.changelog import Version, changelog
 from pipelines.publish.content import ReleaseContent, release_content
-from pipelines.publish.data_dictionary import data_dictionary
+from pipelines.publish.data_dictionary import RELEASE_NOTE, data_dictionary
 from pipelines.publish.datapackage import LICENSE, Resource, descriptor, validate_package
 from pipelines.publish.gate import publish_deadline, shortfalls, withheld_units
 from pipelines.publish.ms_ind import MS_IND_COLUMNS, ms_ind_rows
@@ -284,7 +284,7 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
     inputs = _input_files(reg, quarter)
     files[INDICATOR_TABLE.file_name(quarter, "parquet")] = parquet_bytes(rows[INDICATOR_TABLE], INDICATOR_TABLE)
     files[MS_IND_TABLE.file_name(quarter)] = csv_bytes(ms_ind_rows(), MS_IND_COLUMNS)
-    files[DICTIONARY_FILE] = data_dictionary(strict=False).encode()
+    files[DICTIONARY_FILE] = data_dictionary(strict=False, note=RELEASE_NOTE).encode()
     files |= _presentations(content)
     if latest:
         tables = {table.title: table_rows for table, table_rows in rows.items()}

@@ -131,7 +131,7 @@ _INDICATOR_VALUE = [
     pa.field("value", pa.float64()),
     pa.field("category", pa.string()),
     pa.field("n", pa.int64()),
-    pa.field("change", pa.float64()),  # value − previous quarter's value; added in v0.5, empty in older partitions
+    pa.field("change", pa.float64()),  # value − previous quarter's value; empty in partitions older than the column
 ]
 
 UNIT_QUARTER_INDICATORS = pa.schema(_INDICATOR_VALUE)
