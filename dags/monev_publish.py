@@ -95,11 +95,11 @@ def monev_publish():
     @task(**GATE_RECHECK)
     def completeness_gate(quarter: str) -> dict[str, str]:
         from pipelines.periods import Quarter
-        from pipelines.publish.release import completeness
+        from pipelines.publish.gate import completeness
         from pipelines.registry import registry
         from pipelines.storage import data_root
 
-        return completeness(Quarter.parse(quarter), registry(), data_root())[1]
+        return completeness(Quarter.parse(quarter), registry(), data_root()).withheld
 
     @task
     def publish(quarter: str) -> dict:

@@ -7,6 +7,7 @@ team chases the unit and the run retries; after it, those units are published as
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,12 @@ from zoneinfo import ZoneInfo
 
 from pipelines.periods import Quarter
 from pipelines.publish.cells import decimal_comma
-from pipelines.settings import TIMEZONE
+from pipelines.publish.quality_annex import quality_annex_rows
+from pipelines.registry import Registry
+from pipelines.settings import TIMEZONE, get_settings
+from pipelines.storage import DataRoot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,26 @@ def withheld_units(quarter: Quarter, found: list[Shortfall], now: datetime, dead
             "publishes with them marked 'belum lapor'."
         )
     return {item.unit_code: item.reason for item in found}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    quality: list[dict]
+    """The data-quality annex rows of the quarter."""
+    withheld: dict[str, str]
+    """Unit code → why it is published as "belum lapor"."""
+
+
+def completeness(quarter: Quarter, reg: Registry, root: DataRoot, now: datetime | None = None) -> Completeness:
+    """The quarter's quality annex and the units to mark "belum lapor"; raises IncompleteQuarter before the deadline."""
+    settings = get_settings()
+    quality = quality_annex_rows(reg, quarter, root)
+    withheld = withheld_units(
+        quarter,
+        shortfalls(quality, settings.max_quarantine_share),
+        now or datetime.now(ZoneInfo(TIMEZONE)),
+        publish_deadline(quarter, settings.publish_deadline_days),
+    )
+    for code, reason in withheld.items():
+        log.warning("%s %s is published as 'belum lapor': %s", quarter, code, reason)
+    return Completeness(quality, withheld)

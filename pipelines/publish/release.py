@@ -18,9 +18,9 @@ from pipelines.publish.changelog import Version, changelog
 from pipelines.publish.content import ReleaseContent, release_content
 from pipelines.publish.data_dictionary import RELEASE_NOTE, data_dictionary
 from pipelines.publish.datapackage import LICENSE, Resource, descriptor, validate_package
-from pipelines.publish.gate import publish_deadline, shortfalls, withheld_units
+from pipelines.publish.gate import completeness
 from pipelines.publish.ms_ind import MS_IND_COLUMNS, ms_ind_rows
-from pipelines.publish.quality_annex import ANNEX_COLUMNS, ANNEX_FIELD_TYPES, quality_annex_rows
+from pipelines.publish.quality_annex import ANNEX_COLUMNS, ANNEX_FIELD_TYPES
 from pipelines.publish.tables import (
     FIELD_TYPES,
     INDICATOR_COLUMNS,
@@ -200,23 +200,6 @@ def _presentations(content: ReleaseContent) -> dict[str, bytes]:
     }
 
 
-def completeness(
-    quarter: Quarter, reg: Registry, root: DataRoot, now: datetime | None = None
-) -> tuple[list[dict], dict[str, str]]:
-    """The quality annex and the units to mark "belum lapor"; raises IncompleteQuarter before the deadline."""
-    settings = get_settings()
-    quality = quality_annex_rows(reg, quarter, root)
-    withheld = withheld_units(
-        quarter,
-        shortfalls(quality, settings.max_quarantine_share),
-        now or datetime.now(UTC),
-        publish_deadline(quarter, settings.publish_deadline_days),
-    )
-    for code, reason in withheld.items():
-        log.warning("%s %s is published as 'belum lapor': %s", quarter, code, reason)
-    return quality, withheld
-
-
 @dataclass(frozen=True)
 class Figures:
     """What a release of the quarter would say now, and its fingerprint."""
@@ -230,7 +213,8 @@ class Figures:
 
 def release_figures(quarter: Quarter, root: DataRoot, reg: Registry, now: datetime | None = None) -> Figures:
     settings = get_settings()
-    quality, withheld = completeness(quarter, reg, root, now)
+    found = completeness(quarter, reg, root, now)
+    quality, withheld = found.quality, found.withheld
     content = release_content(root, reg, quarter, withheld, quality, settings.ikm_weight_mode)
     rollups = read_quarter_table(root, "rollup_quarter_indicators", quarter, ROLLUP_QUARTER_INDICATORS)
     rows = {
