@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from pipelines.mail import send_mail
+from pipelines.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
 def alert_recipients() -> list[str]:
-    return [address.strip() for address in os.environ.get("MONEV_ALERT_RECIPIENTS", "").split(",") if address.strip()]
+    return list(get_settings().alert_recipients)
 
 
 def pull_failure_message(

@@ -11,8 +11,6 @@ import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-import yaml
-
 from pipelines.connections import MissingConnection, get_connection
 from pipelines.mail import DEFAULT_SENDER, SMTP_CONN_ID, Attachment, compose, send_message, sender_of
 from pipelines.periods import Quarter
@@ -27,7 +25,7 @@ from pipelines.publish.release import (
     workbook_name,
 )
 from pipelines.publish.tables import csv_rows
-from pipelines.settings import get_settings, location_uri
+from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse import catalog
 from pipelines.warehouse.locks import one_run_at_a_time
@@ -46,15 +44,9 @@ class Targets:
 
 
 def release_targets() -> Targets:
-    """Recipients and publish location: config/release.yaml, overridden by the environment."""
+    """Recipients and publish location: config/release.yaml, overridden by the environment (settings.py)."""
     settings = get_settings()
-    path = settings.config_dir / "release.yaml"
-    configured = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-    location = settings.publish_location or configured.get("publish_location")
-    recipients = settings.report_recipients
-    if recipients is None:
-        recipients = tuple(configured.get("recipients") or ())
-    return Targets(tuple(recipients), location_uri(location) if location else None)
+    return Targets(settings.report_recipients, settings.publish_location)
 
 
 def copy_release(quarter: Quarter, version: int, location: str, root: DataRoot | None = None) -> str:

@@ -8,7 +8,6 @@ Retries with backoff on 5xx answers and connection errors come from urllib3's Re
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -19,6 +18,7 @@ from urllib3.util.retry import Retry
 
 from pipelines.connections import get_connection
 from pipelines.registry import HttpSource, Unit
+from pipelines.settings import get_settings
 from pipelines.sources import Delivery, SourceError
 from pipelines.storage import DataRoot
 
@@ -31,7 +31,7 @@ def _settings(extra: dict) -> dict[str, float]:
         "read_timeout": float(extra.get("read_timeout", 60)),
         "retries": int(extra.get("retries", 3)),
         "backoff": float(extra.get("backoff_factor", 1.0)),
-        "max_bytes": float(extra.get("max_bytes", os.environ.get("MONEV_HTTP_MAX_BYTES", 200 * 1024 * 1024))),
+        "max_bytes": float(extra.get("max_bytes", get_settings().http_max_bytes)),
     }
 
 
