@@ -655,7 +655,7 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
             if f"_{quarter}" in stale and stale.startswith(
                 ("layanan_", "skm_", "pengaduan_", "survei_persepsi_", "lke_")
             ):
-                root.fs.delete_file(root.path("landing", unit.code, stale))
+                root.delete_file("landing", unit.code, stale)
         service_log = _service_log(unit, quarter, int(unit_rows), profile)
         skm_rows = max(int(unit_rows * profile.skm_share), 8)
         complaints = _complaints(unit, quarter, max(int(unit_rows * 0.02), 3))

@@ -83,6 +83,17 @@ class DataRoot:
         with self.fs.open_output_stream(self.path(*parts)) as stream:
             stream.write(data)
 
+    def write_staged(self, staging: str, name: str, data: bytes) -> None:
+        """Write `name` (a relative path) into a folder `replacing_dir` yielded."""
+        target = posixpath.join(staging, name)
+        self.fs.create_dir(posixpath.dirname(target), recursive=True)
+        with self.fs.open_output_stream(target) as stream:
+            stream.write(data)
+
+    def delete_file(self, *parts: str) -> None:
+        if self.exists(*parts):
+            self.fs.delete_file(self.path(*parts))
+
     def delete_dir(self, *parts: str) -> None:
         if self.exists(*parts):
             self.fs.delete_dir(self.path(*parts))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import posixpath
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -297,8 +296,7 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
     files[SEAL_FILE] = f"{fingerprint}\n".encode()
     with root.replacing_dir(*release_dir(quarter, version), seal=SEAL_FILE) as staging:
         for name, data in files.items():
-            with root.fs.open_output_stream(posixpath.join(staging, name)) as stream:
-                stream.write(data)
+            root.write_staged(staging, name, data)
     location = root.uri_of(*release_dir(quarter, version))
     catalog.record_release(str(quarter), version, location, fingerprint, files["SHA256SUMS"].decode())
     log.info("published %s v%d at %s (%d files)", quarter, version, location, len(files))

@@ -15,7 +15,6 @@ import html
 import json
 import logging
 import os
-import posixpath
 import re
 import tempfile
 from pathlib import Path
@@ -43,8 +42,8 @@ def save_validation(root: DataRoot, dataset: str, quarter: Quarter, unit_code: s
     parts = validation_path(dataset, quarter, unit_code)
     if document is not None:
         root.write_bytes(json.dumps(document, indent=1).encode("utf-8"), *parts)
-    elif root.exists(*parts):
-        root.fs.delete_file(root.path(*parts))
+    else:
+        root.delete_file(*parts)
 
 
 def _render_with_gx(documents: list[dict[str, Any]], site: Path, project: Path) -> None:
@@ -150,9 +149,6 @@ def build_data_docs(root: DataRoot) -> str:
         (site / "index.html").write_text(_index_html(site, documents), encoding="utf-8")
         with root.replacing_dir(*SITE) as staging:
             for file in (path for path in site.rglob("*") if path.is_file()):
-                target = posixpath.join(staging, file.relative_to(site).as_posix())
-                root.fs.create_dir(posixpath.dirname(target), recursive=True)
-                with root.fs.open_output_stream(target) as stream:
-                    stream.write(file.read_bytes())
+                root.write_staged(staging, file.relative_to(site).as_posix(), file.read_bytes())
     log.info("Data Docs: %d batch validations, site at %s", len(documents), root.uri_of(*SITE, "index.html"))
     return root.uri_of(*SITE, "index.html")
