@@ -169,7 +169,7 @@ def tally_bytes(unit: Unit, quarter: Quarter, answers: np.ndarray, counts: bool 
     """A paper survey's tally (rekap): one row per element with how many respondents gave each answer and the
     element's total score, then the number of respondents; with `counts` False, only the totals, and the
     number of respondents in the title block."""
-    from pipelines.indicators.catalog import SKM_ELEMENT_NAMES
+    from pipelines.indicators.definitions import SKM_ELEMENT_NAMES
 
     respondents = len(answers)
     sink = io.BytesIO()

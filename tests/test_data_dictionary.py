@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipelines.indicators.catalog import INDICATORS, Indicator
+from pipelines.indicators.definitions import INDICATORS, Indicator
 from pipelines.publish.data_dictionary import (
     NO_DESCRIPTION,
     REPO_COPY,

@@ -9,7 +9,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.indicators.catalog import INDICATORS
+from pipelines.indicators.definitions import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples import write_samples

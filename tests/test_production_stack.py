@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.indicators.catalog import INDICATORS
+from pipelines.indicators.definitions import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples import write_samples

@@ -6,7 +6,7 @@ import pytest
 import weasyprint
 
 from pipelines.indicators import zi_readiness
-from pipelines.indicators.catalog import SKM_ELEMENT_NAMES
+from pipelines.indicators.definitions import SKM_ELEMENT_NAMES
 from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, Value
 from pipelines.publish.report import report_html, report_pdf

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from pipelines.indicators.catalog import INDICATORS
+from pipelines.indicators.definitions import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, Value
 from pipelines.publish.summary_workbook import THEMES, workbook_bytes

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 
-from pipelines.indicators.catalog import INDICATORS, Indicator
+from pipelines.indicators.definitions import INDICATORS, Indicator
 from pipelines.parse.canonical import CATCH_ALL, CONTEXT_COLUMNS, REQUIRED_COLUMNS
 from pipelines.warehouse.schemas import DIMENSIONS, KEY_TYPES, PARTITION_KEYS, PARTITIONING, TABLES
 
@@ -19,7 +19,7 @@ REPO_COPY = "docs/data_dictionary.md"
 """Where the generated dictionary is kept in the repo, relative to its root."""
 STALE_MESSAGE = f"{REPO_COPY} is out of date; run make data-dictionary"
 REPO_NOTE = (
-    "Generated from `pipelines/warehouse/schemas.py` and `pipelines/indicators/catalog.py` by "
+    "Generated from `pipelines/warehouse/schemas.py` and `pipelines/indicators/definitions.py` by "
     "`make data-dictionary`; do not edit by hand."
 )
 RELEASE_NOTE = (

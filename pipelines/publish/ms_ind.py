@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipelines.indicators.catalog import INDICATORS, Indicator
+from pipelines.indicators.definitions import INDICATORS, Indicator
 
 MS_IND_COLUMNS = (
     "kode_indikator",

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from pipelines.indicators.catalog import BY_CODE, SKM_ELEMENT_NAMES
+from pipelines.indicators.definitions import BY_CODE, SKM_ELEMENT_NAMES
 from pipelines.indicators.skm import GRADES
 from pipelines.indicators.zi_readiness import THRESHOLDS, Criterion
 from pipelines.periods import Quarter

@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipelines.indicators.catalog import BY_CODE
+from pipelines.indicators.definitions import BY_CODE
 from pipelines.publish.cells import safe_cell
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, Value
 from pipelines.publish.tables import SUPPRESSED

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.indicators.catalog import BY_CODE, INDICATORS
+from pipelines.indicators.definitions import BY_CODE, INDICATORS
 from pipelines.indicators.skm_profile import MIN_CELL_RESPONDENTS
 from pipelines.periods import Quarter
 from pipelines.publish.cells import safe_cell
