@@ -62,9 +62,9 @@ def monev_publish():
     @task
     def quarters_to_publish(**context) -> list[str]:
         from pipelines.asset_events import release_quarters
-        from pipelines.warehouse import catalog
+        from pipelines.runstate import release_log
 
-        released = {row["quarter"] for row in catalog.releases()}
+        released = {row["quarter"] for row in release_log.releases()}
         return release_quarters(
             event_extras(context), context["params"].get("quarter"), *run_moments(context), released
         )

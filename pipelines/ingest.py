@@ -14,13 +14,13 @@ from pipelines.load import LoadReport, load_unit
 from pipelines.periods import Quarter
 from pipelines.receive import receive
 from pipelines.registry import Unit, registry
+from pipelines.runstate import received_files
+from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.sources import Delivery
 from pipelines.sources.files import pull_files
 from pipelines.sources.http import pull_http
 from pipelines.sources.sql import pull_sql
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse import catalog
-from pipelines.warehouse.locks import one_run_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def pull_source(unit_code: str, source_name: str, root: DataRoot | None = None) 
     source = unit.source(source_name)
     received = []
     for delivery in PULLERS[source.kind](unit, source, root):
-        if catalog.known_delivery(unit.code, source.name, delivery.file_name, delivery.sha256):
+        if received_files.known_delivery(unit.code, source.name, delivery.file_name, delivery.sha256):
             continue  # this very file (name and bytes) was received before
         received.append(asdict(receive(unit, source.name, delivery, root, reg)))
     log.info("%s/%s: %d new deliveries", unit_code, source_name, len(received))

@@ -32,10 +32,10 @@ from pipelines.quality.batch import BatchResult, FileSlice, validate_batch
 from pipelines.quality.data_docs import save_validation
 from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
+from pipelines.runstate import quarter_refresh, received_files
+from pipelines.runstate.locks import one_run_at_a_time
+from pipelines.runstate.received_files import ReceivedFile
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse import catalog
-from pipelines.warehouse.catalog import ReceivedFile
-from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import replace_partition
 from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
 
@@ -100,31 +100,31 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> dict[Quarter, set[s
     """
     touched: dict[Quarter, set[str]] = {}
     new_ids = []
-    for file in catalog.files_to_load(unit.code):
+    for file in received_files.files_to_load(unit.code):
         parsed.seen.add(file.id)
         if file.dataset is None:  # receiving it already found it unreadable
-            catalog.set_status(file.id, "rejected", file.message)
+            received_files.set_status(file.id, "rejected", file.message)
             log.warning("rejected %s", file.message)
             continue
         try:
             export = parsed.get(file)
         except PARSE_ERRORS as error:
-            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {error}")
+            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {error}")
             log.warning("rejected %s/%s: %s", unit.code, file.file_name, error)
             continue
         if export.frame.empty:
-            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_ROWS}")
+            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_ROWS}")
             continue
         years, quarters = row_quarters(export, file.dataset, file.delivered_on)
         file_quarters = {Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if not pd.isna(y)}
         if not file_quarters:
-            catalog.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_DATE}")
+            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_DATE}")
             continue
-        catalog.set_file_quarters(file.id, [(q.year, q.quarter) for q in file_quarters])
+        received_files.set_file_quarters(file.id, [(q.year, q.quarter) for q in file_quarters])
         for file_quarter in file_quarters:
             touched.setdefault(file_quarter, set()).add(file.dataset)
         new_ids.append(file.id)
-    for year, quarter, dataset in catalog.quarters_of_replaced(new_ids):
+    for year, quarter, dataset in received_files.quarters_of_replaced(new_ids):
         touched.setdefault(Quarter(year, quarter), set()).add(dataset)
     return touched
 
@@ -150,7 +150,7 @@ def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResul
 def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: DataRoot) -> dict[str, int]:
     """Rebuild the unit's fact and quarantine partitions of one quarter from its live files."""
     by_dataset: dict[str, list[FileSlice]] = {}
-    for file in catalog.live_files(unit.code, quarter.year, quarter.quarter):
+    for file in received_files.live_files(unit.code, quarter.year, quarter.quarter):
         by_dataset.setdefault(file.dataset, []).append(_slice(file, parsed.get(file), quarter))
     quarantine: list[dict] = []
     results: list[dict] = []
@@ -173,11 +173,11 @@ def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: Da
     replace_partition(root, "warehouse", "dq_results", quarter, unit.code, dq)
     write_feedback(root, unit, quarter, quarantine)
     for piece in (piece for pieces in by_dataset.values() for piece in pieces):
-        catalog.record_load(
+        received_files.record_load(
             piece.file.id, quarter.year, quarter.quarter, piece.rows_read, piece.rows_accepted, piece.rows_quarantined
         )
         if piece.status == "rejected" or piece.file.status == "received":
-            catalog.set_status(piece.file.id, piece.status, piece.message)
+            received_files.set_status(piece.file.id, piece.status, piece.message)
     log.info("%s %s: %s", unit.code, quarter, ", ".join(f"{name} {count} rows" for name, count in rows.items()))
     return rows
 
@@ -195,6 +195,6 @@ def load_unit(unit_code: str, quarters: Iterable[Quarter] = (), root: DataRoot |
     for quarter in sorted(touched):
         report.rows[str(quarter)] = rebuild_quarter(unit, quarter, parsed, root)
         report.changed[str(quarter)] = sorted(touched[quarter])
-        catalog.mark_refreshed("facts", quarter.year, quarter.quarter, datetime.now(UTC))
-    report.files = catalog.ingest_log(parsed.seen)
+        quarter_refresh.mark_refreshed("facts", quarter.year, quarter.quarter, datetime.now(UTC))
+    report.files = received_files.ingest_log(parsed.seen)
     return report

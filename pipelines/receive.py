@@ -13,9 +13,9 @@ import re
 from pipelines.parse.headers import HeaderConfig, HeaderError, header_config
 from pipelines.parse.read import UnreadableFile, read_table
 from pipelines.registry import Registry, Unit
+from pipelines.runstate import received_files
 from pipelines.sources import Delivery
 from pipelines.storage import DataRoot
-from pipelines.warehouse import catalog
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ def raw_parts(dataset: str | None, unit_code: str, sha256: str, file_name: str) 
     return ("raw", dataset or "unrecognised", f"unit={unit_code}", f"{sha256}{extension}")
 
 
-def receive(unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, reg: Registry) -> catalog.ReceivedFile:
+def receive(
+    unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, reg: Registry
+) -> received_files.ReceivedFile:
     sha256 = delivery.sha256
     dataset, status, message = delivery.dataset, "received", ""
     refusal = delivery.refusal  # the source did not take the bytes (a file over MONEV_MAX_FILE_BYTES)
@@ -56,14 +58,14 @@ def receive(unit: Unit, source_name: str, delivery: Delivery, root: DataRoot, re
             dataset = detect_dataset(delivery.file_name, delivery.data, reg, header_config())
     except (UnreadableFile, HeaderError) as error:  # the load step rejects it with this message
         message = f"{unit.code}/{delivery.file_name}: {error}"
-    earlier = None if refusal else catalog.loaded_sha(unit.code, sha256)
+    earlier = None if refusal else received_files.loaded_sha(unit.code, sha256)
     if earlier is not None:
         status = "duplicate"
         message = f"same bytes as {earlier.file_name} (file {earlier.id}); not loaded again"
     parts = raw_parts(dataset, unit.code, sha256, delivery.file_name)
     if not refusal and not root.exists(*parts):
         root.write_bytes(delivery.data, *parts)
-    received = catalog.record_delivery(
+    received = received_files.record_delivery(
         unit.code,
         source_name,
         dataset,

@@ -27,7 +27,7 @@ ALLOWED = {
     "quality/gx_runner.py": "reads the GX suites from expectations/",
     "quality/data_docs.py": "GX renders its site into a scratch folder; the pages are then uploaded to the data root",
     "publish/datapackage.py": "frictionless validates the package from a scratch folder before the release is sealed",
-    "warehouse/catalog.py": "makes the default SQLite catalog's folder; object storage requires MONEV_CATALOG_URL",
+    "runstate/store.py": "makes the default SQLite catalog's folder; object storage requires MONEV_CATALOG_URL",
     "storage.py": "resolves symlinks in a local data root or landing folder, which could point anywhere on the host",
 }
 

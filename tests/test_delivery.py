@@ -9,8 +9,8 @@ import pytest
 from pipelines.periods import Quarter
 from pipelines.publish.delivery import DeliveryUncertain, copy_release, email_release, publish_and_deliver
 from pipelines.publish.release import publish_release
+from pipelines.runstate import release_log
 from pipelines.storage import DataRoot
-from pipelines.warehouse import catalog
 from tests.smtp_server import smtp_server
 from tests.test_release import AFTER_DEADLINE, reported  # noqa: F401  (fixture)
 
@@ -46,7 +46,7 @@ def test_the_release_arrives_once_with_its_workbook_and_pdf(sealed, monkeypatch)
     assert set(attachments) == {"monev_zi_2026-Q3.xlsx", "laporan_monev_zi_2026-Q3.pdf"}
     assert attachments["laporan_monev_zi_2026-Q3.pdf"].startswith(b"%PDF")
     assert attachments["monev_zi_2026-Q3.xlsx"][:2] == b"PK"
-    [delivery] = [row for row in catalog.deliveries("2026Q3") if row["channel"] == "email"]
+    [delivery] = [row for row in release_log.deliveries("2026Q3") if row["channel"] == "email"]
     assert (delivery["status"], delivery["target"], delivery["message"]) == ("sent", RECIPIENTS, message["Message-ID"])
 
 
@@ -54,7 +54,7 @@ def test_a_retry_after_a_refused_connection_sends_exactly_once(sealed, monkeypat
     monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=free_port()))
     with pytest.raises(ConnectionRefusedError):
         email_release(sealed, 1)
-    assert catalog.delivery_status("2026Q3", 1, "email", RECIPIENTS)[0] == "failed"
+    assert release_log.delivery_status("2026Q3", 1, "email", RECIPIENTS)[0] == "failed"
     with smtp_server() as (inbox, port):
         monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=port))
         email_release(sealed, 1)
@@ -63,7 +63,7 @@ def test_a_retry_after_a_refused_connection_sends_exactly_once(sealed, monkeypat
 
 
 def test_an_interrupted_send_is_not_repeated_blindly(sealed, monkeypatch):
-    catalog.set_delivery("2026Q3", 1, "email", RECIPIENTS, "sending")
+    release_log.set_delivery("2026Q3", 1, "email", RECIPIENTS, "sending")
     with smtp_server() as (inbox, port):
         monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=port))
         with pytest.raises(DeliveryUncertain, match="--resend"):
@@ -77,7 +77,7 @@ def test_without_a_connection_the_message_goes_to_the_outbox(sealed, data_root, 
     monkeypatch.delenv("AIRFLOW_CONN_MONEV_SMTP", raising=False)
     outcome = email_release(sealed, 1)
     assert outcome.startswith("not sent") and data_root.exists("outbox", "2026-Q3_v1.eml")
-    assert catalog.delivery_status("2026Q3", 1, "email", RECIPIENTS) is None
+    assert release_log.delivery_status("2026Q3", 1, "email", RECIPIENTS) is None
 
 
 def test_the_copy_goes_to_the_publish_location_once(sealed, data_root, tmp_path):
@@ -89,7 +89,7 @@ def test_the_copy_goes_to_the_publish_location_once(sealed, data_root, tmp_path)
     for name in target.list_files("2026-Q3", "v1"):
         assert target.read_bytes("2026-Q3", "v1", name) == data_root.read_bytes("releases", "2026-Q3", "v1", name)
     copy_release(sealed, 1, location)
-    assert catalog.delivery_status("2026Q3", 1, "copy", location)[0] == "sent"
+    assert release_log.delivery_status("2026Q3", 1, "copy", location)[0] == "sent"
 
 
 def test_the_copy_goes_to_object_storage(sealed, data_root):
@@ -125,8 +125,8 @@ def test_an_smtp_server_refusing_fails_the_e_mail_alone(reported, quarter, tmp_p
     monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=free_port()))
     with pytest.raises(ConnectionRefusedError):
         publish_and_deliver(quarter)
-    assert [(row["quarter"], row["version"]) for row in catalog.releases()] == [("2026Q3", 1)]
+    assert [(row["quarter"], row["version"]) for row in release_log.releases()] == [("2026Q3", 1)]
     assert (tmp_path / "portal" / "2026-Q3" / "v1" / "SHA256SUMS").is_file()
-    statuses = {row["channel"]: (row["status"], row["message"]) for row in catalog.deliveries("2026Q3")}
+    statuses = {row["channel"]: (row["status"], row["message"]) for row in release_log.deliveries("2026Q3")}
     assert statuses["copy"][0] == "sent"
     assert statuses["email"][0] == "failed" and "Connection refused" in statuses["email"][1]

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
+from pipelines.runstate.locks import LockTimeout, exclusive
+from pipelines.runstate.store import engine, run_lock
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
-from pipelines.warehouse.catalog import engine, run_lock
-from pipelines.warehouse.locks import LockTimeout, exclusive
 from tests.airflow_cli import REPO, airflow_env, finished, migrate, start_dags_test
 from tests.outcome import catalog, tables
 from tests.smtp_server import smtp_server
 
 HOLD_THEN_RELEASE = """
 import sys, time
-from pipelines.warehouse.locks import exclusive
+from pipelines.runstate.locks import exclusive
 with exclusive("release 2026Q3"):
     print("held", flush=True)
     time.sleep(float(sys.argv[1]))
@@ -85,7 +85,10 @@ def test_a_lock_held_on_another_host_beyond_the_stale_age_is_taken_over(data_roo
 
 def test_processes_opening_a_new_catalog_together_all_get_its_tables(tmp_path):
     env = {**os.environ, "MONEV_DATA_ROOT": str(tmp_path / "data")}
-    opening = "from pipelines.warehouse.catalog import engine, ingest_log; engine(); ingest_log()"
+    opening = (
+        "from pipelines.runstate.received_files import ingest_log; from pipelines.runstate.store import engine; "
+        "engine(); ingest_log()"
+    )
     starts = [
         subprocess.Popen([sys.executable, "-c", opening], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
         for _ in range(8)

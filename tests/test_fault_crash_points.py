@@ -79,8 +79,8 @@ def fresh_copy(source: Path, tmp_path: Path, name: str) -> Path:
     return tmp_path / name
 
 
-@pytest.mark.parametrize("killed_at", ["pipelines.warehouse.catalog.record_delivery",
-                                       "pipelines.warehouse.catalog.record_load"])  # fmt: skip
+@pytest.mark.parametrize("killed_at", ["pipelines.runstate.received_files.record_delivery",
+                                       "pipelines.runstate.received_files.record_load"])  # fmt: skip
 def test_ingest_killed_between_its_writes_then_rerun_equals_one_clean_run(samples, tmp_path, killed_at):
     clean, crashed = fresh_copy(samples, tmp_path, "clean"), fresh_copy(samples, tmp_path, "crashed")
     run(clean, INGEST)
@@ -92,7 +92,7 @@ def test_ingest_killed_between_its_writes_then_rerun_equals_one_clean_run(sample
     assert got["tables"] == expected["tables"]
 
 
-@pytest.mark.parametrize("killed_at", ["pipelines.warehouse.catalog.record_release",
+@pytest.mark.parametrize("killed_at", ["pipelines.runstate.release_log.record_release",
                                        "pipelines.publish.delivery.release_message"])  # fmt: skip
 def test_publish_killed_between_sealing_and_delivering_then_rerun_sends_one_release_once(
     indicators_built, tmp_path, killed_at

@@ -7,8 +7,8 @@ import pytest
 from pipelines.asset_events import FACT_TABLES
 from pipelines.ingest import ingest_unit
 from pipelines.load import load_unit
+from pipelines.runstate import quarter_refresh
 from pipelines.samples import write_samples
-from pipelines.warehouse import catalog
 
 UNIT = "BID-WAS"
 
@@ -43,17 +43,17 @@ def test_a_quarter_rebuilt_by_name_may_change_every_table(loaded, quarter):
 
 
 def test_a_load_notes_when_it_refreshed_each_quarter(loaded, quarter):
-    first = catalog.refreshed_at("facts", quarter.year, quarter.quarter)
+    first = quarter_refresh.refreshed_at("facts", quarter.year, quarter.quarter)
     assert first is not None and first <= datetime.now(UTC)
     load_unit(UNIT, [quarter])
-    assert catalog.refreshed_at("facts", quarter.year, quarter.quarter) > first
+    assert quarter_refresh.refreshed_at("facts", quarter.year, quarter.quarter) > first
 
 
 def test_an_earlier_moment_never_moves_the_mark_back(quarter):
     later, earlier = datetime(2026, 11, 2, 5, tzinfo=UTC), datetime(2026, 11, 2, 4, tzinfo=UTC)
-    catalog.mark_refreshed("facts", quarter.year, quarter.quarter, later)
-    catalog.mark_refreshed("facts", quarter.year, quarter.quarter, earlier)
-    assert catalog.refreshed_at("facts", quarter.year, quarter.quarter) == later
+    quarter_refresh.mark_refreshed("facts", quarter.year, quarter.quarter, later)
+    quarter_refresh.mark_refreshed("facts", quarter.year, quarter.quarter, earlier)
+    assert quarter_refresh.refreshed_at("facts", quarter.year, quarter.quarter) == later
 
 
 def test_indicators_are_marked_as_of_the_facts_they_read(loaded, quarter):
@@ -61,5 +61,5 @@ def test_indicators_are_marked_as_of_the_facts_they_read(loaded, quarter):
 
     before = datetime.now(UTC)
     build_indicators(quarter)
-    indicators_at = catalog.refreshed_at("indicators", quarter.year, quarter.quarter)
-    assert catalog.refreshed_at("facts", quarter.year, quarter.quarter) < before <= indicators_at
+    indicators_at = quarter_refresh.refreshed_at("indicators", quarter.year, quarter.quarter)
+    assert quarter_refresh.refreshed_at("facts", quarter.year, quarter.quarter) < before <= indicators_at

@@ -8,9 +8,9 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.ingest import ingest_unit
+from pipelines.runstate.received_files import ingest_log
 from pipelines.samples import write_samples
 from pipelines.storage import DataRoot
-from pipelines.warehouse.catalog import ingest_log
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED
 from pipelines.publish.gate import IncompleteQuarter
 from pipelines.publish.release import publish_release
+from pipelines.runstate import release_log
 from pipelines.storage import DataRoot
-from pipelines.warehouse import catalog
 from tests.test_ingest import DIRTY_ROWS, FILLER_ROWS, GOOD_ROWS, HEADER, drop
 
 AFTER_DEADLINE = datetime(2026, 11, 1, tzinfo=UTC)
@@ -130,7 +130,7 @@ def test_datapackage_validates_and_its_sizes_hashes_and_checksums_verify(reporte
         digest, name = line.split("  ")
         assert hashlib.sha256(release_file(reported, quarter, 1, name)).hexdigest() == digest
     assert release.location.endswith("releases/2026-Q3/v1")
-    assert [row["version"] for row in catalog.releases("2026Q3")] == [1]
+    assert [row["version"] for row in release_log.releases("2026Q3")] == [1]
 
 
 def test_indicator_metadata_uses_the_bps_ms_ind_fields(reported, quarter):
@@ -188,7 +188,7 @@ def test_republishing_unchanged_figures_creates_nothing_new(reported, quarter):
     second = publish_release(quarter, now=AFTER_DEADLINE)
     assert (first.created, second.created, second.version) == (True, False, 1)
     assert reported.list_files("releases", recursive=True) == before
-    assert [row["version"] for row in catalog.releases("2026Q3")] == [1]
+    assert [row["version"] for row in release_log.releases("2026Q3")] == [1]
 
 
 def test_a_corrected_file_makes_v2_with_a_changelog_and_v1_stays(reported, quarter):

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.ingest import ingest_unit, pull_source
+from pipelines.runstate import received_files
 from pipelines.sources import SourceError
-from pipelines.warehouse import catalog
 from tests.postgres_server import create_databases
 
 JAKARTA = timezone(timedelta(hours=7))
@@ -107,12 +107,12 @@ def test_a_failed_run_pulls_the_same_rows_again(unit_database, monkeypatch):
         raise OSError("disk full while writing the raw zone")
 
     with monkeypatch.context() as patch:
-        patch.setattr("pipelines.receive.catalog.record_delivery", crash)
+        patch.setattr("pipelines.receive.received_files.record_delivery", crash)
         with pytest.raises(OSError):
             pull_source("UPT-P2TK", "sipp")
-    assert catalog.watermark("UPT-P2TK", "sipp") is None
+    assert received_files.watermark("UPT-P2TK", "sipp") is None
     assert len(pull_source("UPT-P2TK", "sipp")) == 1
-    assert catalog.watermark("UPT-P2TK", "sipp") is not None
+    assert received_files.watermark("UPT-P2TK", "sipp") is not None
 
 
 def test_an_unreachable_database_fails_with_the_unit_and_source(config_dir, data_root, monkeypatch):

@@ -19,11 +19,11 @@ from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, uni
 from pipelines.indicators.workdays import work_calendar
 from pipelines.periods import Quarter
 from pipelines.registry import Registry, registry
+from pipelines.runstate import quarter_refresh
+from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse import catalog
 from pipelines.warehouse.dimensions import write_dimensions
-from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import read_quarter, read_quarter_table, replace_partition, replace_quarter_table
 from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, UNIT_QUARTER_INDICATORS
 
@@ -184,5 +184,5 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
     _write_rollups(root, quarter, rollups)
     _refresh_next_quarter(root, quarter, reg, units, rollups)
     # As of when the facts were read: a load finishing meanwhile leaves the quarter stale, and publishing waits.
-    catalog.mark_refreshed("indicators", quarter.year, quarter.quarter, started)
+    quarter_refresh.mark_refreshed("indicators", quarter.year, quarter.quarter, started)
     return counts

@@ -25,10 +25,10 @@ from pipelines.publish.release import (
     workbook_name,
 )
 from pipelines.publish.tables import csv_rows
+from pipelines.runstate import release_log
+from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse import catalog
-from pipelines.warehouse.locks import one_run_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def copy_release(quarter: Quarter, version: int, location: str, root: DataRoot |
         for name in names:
             target.write_bytes(root.read_bytes(*source, name), *parts, name)
         log.info("copied %s v%d to %s", quarter, version, address)
-    catalog.set_delivery(str(quarter), version, "copy", location, "sent", address)
+    release_log.set_delivery(str(quarter), version, "copy", location, "sent", address)
     return address
 
 
@@ -158,7 +158,7 @@ def email_release(quarter: Quarter, version: int, root: DataRoot | None = None, 
         return f"not sent (no '{SMTP_CONN_ID}' connection): written to {root.uri_of(*outbox)}"
 
     key = (str(quarter), version, "email", target)
-    previous = catalog.delivery_status(*key)
+    previous = release_log.delivery_status(*key)
     if previous and previous[0] == "sent" and not resend:
         log.info("%s v%d was already e-mailed to %s at %s", quarter, version, target, previous[2])
         return f"already sent to {target} at {previous[2]:%Y-%m-%d %H:%M}"
@@ -169,13 +169,13 @@ def email_release(quarter: Quarter, version: int, root: DataRoot | None = None, 
             f"with `python -m pipelines publish --quarter {quarter} --resend` if it did not."
         )
     message = release_message(quarter, version, targets.recipients, sender_of(connection), root, locations)
-    catalog.set_delivery(*key, "sending")
+    release_log.set_delivery(*key, "sending")
     try:
         send_message(message, connection)
     except Exception as error:
-        catalog.set_delivery(*key, "failed", f"{type(error).__name__}: {error}")
+        release_log.set_delivery(*key, "failed", f"{type(error).__name__}: {error}")
         raise
-    catalog.set_delivery(*key, "sent", message["Message-ID"])
+    release_log.set_delivery(*key, "sent", message["Message-ID"])
     log.info("e-mailed %s v%d to %s", quarter, version, target)
     return f"sent to {target}"
 

@@ -66,14 +66,14 @@ def release_hold(
 ) -> str | None:
     """`hold_reason` for the quarter as the catalog and the data root stand now; `slot=False` skips the interval."""
     from pipelines.publish.release import figures_changed
-    from pipelines.warehouse import catalog
+    from pipelines.runstate import quarter_refresh, release_log
 
     return hold_reason(
         quarter,
         busy=busy,
-        facts_at=catalog.refreshed_at("facts", quarter.year, quarter.quarter),
-        indicators_at=catalog.refreshed_at("indicators", quarter.year, quarter.quarter),
-        last_release=catalog.latest_release(str(quarter)) if slot else None,
+        facts_at=quarter_refresh.refreshed_at("facts", quarter.year, quarter.quarter),
+        indicators_at=quarter_refresh.refreshed_at("indicators", quarter.year, quarter.quarter),
+        last_release=release_log.latest_release(str(quarter)) if slot else None,
         now=now or datetime.now(UTC),
         interval=timedelta(hours=get_settings().republish_interval_hours),
         changed=lambda: figures_changed(quarter),

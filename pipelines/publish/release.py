@@ -34,10 +34,10 @@ from pipelines.publish.tables import (
     rollup_rows,
 )
 from pipelines.registry import Registry, registry, unconfirmed_standards
+from pipelines.runstate import received_files, release_log
+from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse import catalog
-from pipelines.warehouse.locks import one_run_at_a_time
 from pipelines.warehouse.partitions import read_quarter_table
 from pipelines.warehouse.schemas import ROLLUP_QUARTER_INDICATORS
 
@@ -127,7 +127,7 @@ def _input_files(reg: Registry, quarter: Quarter) -> list[dict[str, str]]:
         {"unit_code": unit.code, "dataset": item.dataset or "", "file_name": item.file_name, "sha256": item.sha256,
          "received_on": item.delivered_on.isoformat()}
         for unit in reg.units
-        for item in catalog.live_files(unit.code, quarter.year, quarter.quarter)
+        for item in received_files.live_files(unit.code, quarter.year, quarter.quarter)
     ]  # fmt: skip
 
 
@@ -258,7 +258,7 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
         log.info("%s unchanged since v%d; nothing new published (%s)", quarter, latest, location)
         # A run killed after sealing never told the catalog; noting it again changes nothing otherwise.
         sums = root.read_bytes(*release_dir(quarter, latest), "SHA256SUMS").decode()
-        catalog.record_release(str(quarter), latest, location, fingerprint, sums)
+        release_log.record_release(str(quarter), latest, location, fingerprint, sums)
         return Release(str(quarter), latest, location, created=False, withheld=withheld)
 
     version = latest + 1
@@ -298,6 +298,6 @@ def publish_release(quarter: Quarter, root: DataRoot | None = None, now: datetim
         for name, data in files.items():
             root.write_staged(staging, name, data)
     location = root.uri_of(*release_dir(quarter, version))
-    catalog.record_release(str(quarter), version, location, fingerprint, files["SHA256SUMS"].decode())
+    release_log.record_release(str(quarter), version, location, fingerprint, files["SHA256SUMS"].decode())
     log.info("published %s v%d at %s (%d files)", quarter, version, location, len(files))
     return Release(str(quarter), version, location, created=True, withheld=withheld)

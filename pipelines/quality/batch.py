@@ -22,8 +22,8 @@ from pipelines.quality.chunks import validate_in_chunks
 from pipelines.quality.gx_runner import ExpectationOutcome
 from pipelines.quality.validation_doc import validation_document
 from pipelines.registry import Unit, registry
+from pipelines.runstate.received_files import ReceivedFile
 from pipelines.settings import get_settings
-from pipelines.warehouse.catalog import ReceivedFile
 from pipelines.warehouse.schemas import FACT_TABLES
 
 

@@ -18,10 +18,10 @@ from sqlalchemy import URL, create_engine, text
 
 from pipelines.connections import get_connection
 from pipelines.registry import SqlSource, Unit
+from pipelines.runstate import received_files
 from pipelines.settings import TIMEZONE
 from pipelines.sources import Delivery, SourceError
 from pipelines.storage import DataRoot
-from pipelines.warehouse import catalog
 
 DRIVERS = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
@@ -82,7 +82,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def pull_sql(unit: Unit, source: SqlSource, root: DataRoot) -> Iterator[Delivery]:
-    stored = catalog.watermark(unit.code, source.name)
+    stored = received_files.watermark(unit.code, source.name)
     parameters = {"watermark": _decode_watermark(stored)} if stored else {}
     query = text(_increment_query(source, bool(stored)))
     engine = create_engine(sqlalchemy_url(source.conn_id))
@@ -103,5 +103,5 @@ def pull_sql(unit: Unit, source: SqlSource, root: DataRoot) -> Iterator[Delivery
         file_name=f"{source.name}_{name}.csv",
         data=_csv_bytes(frame),
         dataset=source.dataset,
-        commit=lambda: catalog.set_watermark(unit.code, source.name, _encode_watermark(last)),
+        commit=lambda: received_files.set_watermark(unit.code, source.name, _encode_watermark(last)),
     )

@@ -89,7 +89,7 @@ def read_only_query(sql: str, root: DataRoot | None = None) -> duckdb.DuckDBPyRe
 
 def _ingest_log_table() -> pa.Table:
     """The catalog's record of every received file, copied in (it is small) for joins with the facts."""
-    from pipelines.warehouse.catalog import INGEST_LOG_COLUMNS, ingest_log
+    from pipelines.runstate.received_files import INGEST_LOG_COLUMNS, ingest_log
 
     rows = ingest_log()
     return (

@@ -1,4 +1,4 @@
-"""Named locks in the catalog, so that two runs of the same work never interleave.
+"""Named locks in the run-state database, so that two runs of the same work never interleave.
 
 Airflow runs one DAG run at a time (max_active_runs=1), but a manual trigger, a retry of a task
 that is still running elsewhere, or the CLI beside the scheduler can start the same work twice.
@@ -26,8 +26,8 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from pipelines.runstate.store import engine, run_lock
 from pipelines.settings import get_settings
-from pipelines.warehouse.catalog import engine, run_lock
 
 log = logging.getLogger(__name__)
 
