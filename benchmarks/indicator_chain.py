@@ -447,7 +447,7 @@ def _figure(value: float | None, digits: int = 0) -> str:
 
 
 def report(floor: tuple[dict, StagePeaks], duck: tuple[dict, StagePeaks], run: tuple[dict, StagePeaks]) -> None:
-    from pipelines.text_table import format_table
+    from pipelines.cli.text_table import format_table
 
     (floor_result, floor_peaks), (duck_result, duck_peaks), (chain_result, chain_peaks) = floor, duck, run
     seconds = chain_result["seconds"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pipelines.alerts import on_pull_failure
 from pipelines.dag_support import (
     DEFAULT_ARGS,
     FACT_ASSETS,
@@ -14,6 +13,7 @@ from pipelines.dag_support import (
     QUARTER_PARAMS,
     START_DATE,
 )
+from pipelines.notify.alerts import on_pull_failure
 from pipelines.settings import TIMEZONE
 
 DOC = """

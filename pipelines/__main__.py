@@ -1,5 +1,5 @@
 import sys
 
-from pipelines.cli import main
+from pipelines.cli.main import main
 
 sys.exit(main())

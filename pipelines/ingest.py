@@ -60,7 +60,7 @@ def log_reports(
     reports: list[dict], expected_units: list[str], pulls: list[dict] = (), expected_pulls: list[dict] = ()
 ) -> None:
     """One line per file looked at, for the data team reading the Airflow log; fail if a pull or load failed."""
-    from pipelines.text_table import format_table
+    from pipelines.cli.text_table import format_table
 
     files = [file for report in reports for file in report["files"]]
     columns = ["unit_code", "file_name", "dataset", "status", "rows_read", "rows_accepted", "rows_quarantined"]

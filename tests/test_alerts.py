@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from pipelines.alerts import on_pull_failure
+from pipelines.notify.alerts import on_pull_failure
 from pipelines.sources import SourceError
 from tests.airflow_cli import airflow_env, migrate
 from tests.smtp_server import smtp_server

@@ -1,7 +1,7 @@
 import csv
 import io
 
-from pipelines.cli import build_parser, main
+from pipelines.cli.main import build_parser, main
 from pipelines.samples import write_samples
 
 

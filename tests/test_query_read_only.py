@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli.main import main
 from pipelines.ingest import ingest_unit
 from pipelines.runstate.received_files import ingest_log
 from pipelines.samples import write_samples

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from pipelines.connections import MissingConnection, get_connection
-from pipelines.mail import DEFAULT_SENDER, SMTP_CONN_ID, Attachment, compose, send_message, sender_of
+from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, Attachment, compose, send_message, sender_of
 from pipelines.periods import Quarter
 from pipelines.publish.cells import decimal_comma
 from pipelines.publish.content import NOT_REPORTED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pipelines.mail import send_mail
+from pipelines.notify.mail import send_mail
 from pipelines.settings import get_settings
 
 log = logging.getLogger(__name__)

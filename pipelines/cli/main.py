@@ -30,13 +30,13 @@ def _samples(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from pipelines.cli.summary import quarter_summary, render_summary
     from pipelines.indicators.build import build_indicators
     from pipelines.ingest import UnitsFailed, ingest_unit, log_reports
     from pipelines.publish.delivery import publish_and_deliver
     from pipelines.quality.data_docs import build_data_docs
     from pipelines.registry import registry
     from pipelines.storage import data_root
-    from pipelines.summary import quarter_summary, render_summary
 
     log = logging.getLogger("pipelines")
     units = registry().unit_codes
@@ -61,9 +61,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from pipelines.cli.summary import quarter_summary, render_summary
     from pipelines.quality.data_docs import SITE
     from pipelines.storage import data_root
-    from pipelines.summary import quarter_summary, render_summary
 
     print(render_summary(quarter_summary(args.quarter)))
     if data_root().exists(*SITE, "index.html"):

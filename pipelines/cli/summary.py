@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pipelines.cli.text_table import format_table
 from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.storage import DataRoot, data_root
-from pipelines.text_table import format_table
 from pipelines.warehouse.query import connect
 
 SUMMARY_SQL = """
