@@ -113,7 +113,8 @@ def monev_publish():
     @task
     def copy_to_publish_location(release: dict) -> str | None:
         from pipelines.periods import Quarter
-        from pipelines.publish.delivery import copy_release, release_targets
+        from pipelines.publish.delivery import copy_release
+        from pipelines.settings import release_targets
 
         location = release_targets().publish_location
         if not location:

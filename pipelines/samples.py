@@ -26,7 +26,7 @@ from pipelines.indicators.workdays import holiday_calendar
 from pipelines.parse.age import LOWER_BOUNDS
 from pipelines.periods import Quarter
 from pipelines.registry import Unit, registry
-from pipelines.sample_forms import kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
+from pipelines.sample_forms import FORM_QUESTIONS, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
@@ -79,17 +79,7 @@ SKM_QUESTIONS = {
         "U8 Penanganan Pengaduan, Saran dan Masukan",
         "U9 Sarana dan Prasarana",
     ],
-    "forms": [
-        "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
-        "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
-        "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
-        "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-        "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan dengan standar pelayanan?",
-        "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-        "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
-        "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
-        "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
-    ],
+    "forms": list(FORM_QUESTIONS),
 }
 
 PERCEPTION_QUESTIONS = (

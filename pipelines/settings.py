@@ -35,10 +35,6 @@ class Settings:
     """Days after a quarter ends until which publishing waits for missing units (then marks them "belum lapor")."""
     max_quarantine_share: float
     """A unit with more of its quarter's rows quarantined than this is treated like a unit that has not reported."""
-    report_recipients: tuple[str, ...]
-    """Who receives each release: MONEV_REPORT_RECIPIENTS, else the list in config/release.yaml."""
-    publish_location: str | None
-    """Where each release is copied: MONEV_PUBLISH_LOCATION, else config/release.yaml; None: nowhere."""
     alert_recipients: tuple[str, ...]
     """MONEV_ALERT_RECIPIENTS: the data team, told when a pull fails for good."""
     http_max_bytes: int
@@ -85,20 +81,23 @@ def _addresses(value: str) -> tuple[str, ...]:
     return tuple(address.strip() for address in value.split(",") if address.strip())
 
 
-def _release_config(config_dir: Path) -> dict:
-    """config/release.yaml: where releases go, unless the environment says otherwise."""
+@dataclass(frozen=True)
+class ReleaseTargets:
+    recipients: tuple[str, ...]
+    """Who receives each release: MONEV_REPORT_RECIPIENTS, else the list in config/release.yaml."""
+    publish_location: str | None
+    """Where each release is copied: MONEV_PUBLISH_LOCATION, else config/release.yaml; None: nowhere."""
+
+
+def release_targets() -> ReleaseTargets:
+    """Where a release goes. Read only when a release is delivered, not with every get_settings() call."""
     import yaml
 
-    path = config_dir / "release.yaml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-
-
-def _release_targets(config_dir: Path) -> tuple[tuple[str, ...], str | None]:
-    """(recipients, publish location): the environment's, else config/release.yaml's."""
-    configured = _release_config(config_dir)
+    path = get_settings().config_dir / "release.yaml"
+    configured = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
     recipients = os.environ.get("MONEV_REPORT_RECIPIENTS")
     location = os.environ.get("MONEV_PUBLISH_LOCATION") or configured.get("publish_location")
-    return (
+    return ReleaseTargets(
         _addresses(recipients) if recipients is not None else tuple(configured.get("recipients") or ()),
         location_uri(location) if location else None,
     )
@@ -115,11 +114,9 @@ def get_settings() -> Settings:
     receipt_day = os.environ.get("MONEV_COUNT_RECEIPT_DAY", "false").strip().lower()
     if receipt_day not in ("true", "false"):
         raise ValueError(f"MONEV_COUNT_RECEIPT_DAY must be 'true' or 'false', not {receipt_day!r}")
-    config_dir = Path(os.environ.get("MONEV_CONFIG_DIR", REPO_ROOT / "config"))
-    recipients, publish_location = _release_targets(config_dir)
     return Settings(
         data_root=_data_root_from_env(),
-        config_dir=config_dir,
+        config_dir=Path(os.environ.get("MONEV_CONFIG_DIR", REPO_ROOT / "config")),
         expectations_dir=Path(os.environ.get("MONEV_EXPECTATIONS_DIR", REPO_ROOT / "expectations")),
         ikm_weight_mode=weight_mode,
         max_failed_share=float(os.environ.get("MONEV_MAX_FAILED_SHARE", "0.2")),
@@ -132,8 +129,6 @@ def get_settings() -> Settings:
         count_receipt_day=receipt_day == "true",
         publish_deadline_days=int(os.environ.get("MONEV_PUBLISH_DEADLINE_DAYS", "30")),
         max_quarantine_share=float(os.environ.get("MONEV_MAX_QUARANTINE_SHARE", "0.10")),
-        report_recipients=recipients,
-        publish_location=publish_location,
         alert_recipients=_addresses(os.environ.get("MONEV_ALERT_RECIPIENTS", "")),
         http_max_bytes=int(os.environ.get("MONEV_HTTP_MAX_BYTES", 200 << 20)),
         lock_wait_seconds=float(os.environ.get("MONEV_LOCK_WAIT_SECONDS", "3600")),

@@ -218,18 +218,15 @@ def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, conf
         return raw
     pattern = _footer_pattern(config.footer_words)
 
-    def is_footer_word(column: pa.ChunkedArray) -> pa.ChunkedArray:
-        return pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
-
     key_cell = raw.cells.column(f"c{anchor}")
-    no_key = pc.or_(pc.equal(pc.utf8_trim_whitespace(key_cell), ""), is_footer_word(key_cell))
+    no_key = pc.or_(pc.equal(pc.utf8_trim_whitespace(key_cell), ""), _starts_with(key_cell, pattern))
     # Only rows without a key can be footers: look for the footer word in those few rows, not in every cell.
     candidates = pc.indices_nonzero(pc.fill_null(no_key, False))
     if len(candidates) == 0:
         return raw
     footer_word = None
     for column in raw.cells.take(candidates).columns:
-        found = is_footer_word(column)
+        found = _starts_with(column, pattern)
         footer_word = found if footer_word is None else pc.or_(footer_word, found)
     footer = np.zeros(raw.num_rows, dtype=bool)
     footer[candidates.filter(pc.fill_null(footer_word, False)).to_numpy()] = True
@@ -241,13 +238,18 @@ def _footer_pattern(words: tuple[str, ...]) -> str:
     return r"^\s*(" + "|".join(re.escape(word) for word in words) + r")(\s|$)"
 
 
+def _starts_with(column: pa.ChunkedArray, pattern: str) -> pa.ChunkedArray:
+    """Cells whose words (lower case, punctuation dropped) start with one of `_footer_pattern`'s words."""
+    return pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
+
+
 def _respondent_block(raw: RawTable, config: HeaderConfig) -> RawTable:
     """A dateless survey worksheet's respondent rows: everything above its first footer row (Σ Nilai/Unsur,
     NRR, IKM), since the worksheet's sums and legend follow them and are never respondents."""
     pattern = _footer_pattern(config.worksheet_footer_words)
     footer = None
     for column in raw.cells.columns:
-        found = pc.match_substring_regex(pc.replace_substring_regex(pc.utf8_lower(column), r"[^a-z0-9]+", " "), pattern)
+        found = _starts_with(column, pattern)
         footer = found if footer is None else pc.or_(footer, found)
     if footer is None or not pc.any(footer).as_py():
         return raw
@@ -255,11 +257,12 @@ def _respondent_block(raw: RawTable, config: HeaderConfig) -> RawTable:
     return RawTable(raw.headers, raw.cells.slice(0, end), raw.row_numbers[:end], raw.location, raw.preamble)
 
 
-def service_in_title(raw: RawTable, unit: Unit) -> str | None:
-    """The service a worksheet's title block names ("JENIS LAYANAN : Paspor PMI"), when it is one of the unit's."""
+def service_in_title(raw: RawTable, unit: Unit, config: HeaderConfig) -> str | None:
+    """The service a worksheet's title block names ("JENIS LAYANAN : Paspor PMI"), when it is one of the unit's;
+    the label is recognised as the survey's service column header would be."""
     for line in raw.preamble:
         label, _, value = line.partition(":")
-        if normalise_label(label) in ("jenis layanan", "layanan", "nama layanan", "jenis pelayanan"):
+        if "service_code" in config.map_headers("skm_response", [label]):
             service = unit.service_lookup.get(normalise_label(value))
             if service:
                 return service.code
@@ -342,7 +345,7 @@ def to_canonical(
         issues.append(_issues(pa.array(unjudged.to_numpy(dtype=bool)), "received_date", "no_standard"))
     if period is not None:
         frame[PERIOD_DATE[dataset]] = pd.Timestamp(period.last_day)
-        if "service_code" not in frame and (service_code := service_in_title(raw, unit)):
+        if "service_code" not in frame and (service_code := service_in_title(raw, unit, config)):
             frame["service_code"] = service_code
         if "response_id" in frame:
             frame["response_id"] = file_id[:12] + "-" + frame["response_id"].astype("string")

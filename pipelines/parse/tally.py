@@ -141,7 +141,7 @@ def tally_to_canonical(raw: RawTable, unit: Unit, config: HeaderConfig, file_id:
     frame.insert(2, "submitted_date", pd.Timestamp(period.last_day))
     frame["source_row"] = grid.numbers[0] - 1  # the tally's header row: no row stands for one respondent
     frame["from_tally"] = True
-    if service_code := service_in_title(raw, unit):
+    if service_code := service_in_title(raw, unit, config):
         frame["service_code"] = service_code
     no_issues = pd.DataFrame({"position": pd.Series(dtype="int64"), "column": pd.Series(dtype="string")})
     return ParsedExport(

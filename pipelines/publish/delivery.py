@@ -8,7 +8,6 @@ sending is not repeated blindly (it may have arrived); the error says how to res
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from email.message import EmailMessage
 
 from pipelines.connections import MissingConnection, get_connection
@@ -27,7 +26,7 @@ from pipelines.publish.release import (
 from pipelines.publish.tables import csv_rows
 from pipelines.runstate import release_log
 from pipelines.runstate.locks import one_run_at_a_time
-from pipelines.settings import get_settings
+from pipelines.settings import release_targets
 from pipelines.storage import DataRoot, data_root
 
 log = logging.getLogger(__name__)
@@ -35,18 +34,6 @@ log = logging.getLogger(__name__)
 
 class DeliveryUncertain(RuntimeError):
     """An earlier e-mail attempt was interrupted mid-send: it may have arrived, so it is not repeated blindly."""
-
-
-@dataclass(frozen=True)
-class Targets:
-    recipients: tuple[str, ...]
-    publish_location: str | None
-
-
-def release_targets() -> Targets:
-    """Recipients and publish location: config/release.yaml, overridden by the environment (settings.py)."""
-    settings = get_settings()
-    return Targets(settings.report_recipients, settings.publish_location)
 
 
 def copy_release(quarter: Quarter, version: int, location: str, root: DataRoot | None = None) -> str:
