@@ -177,7 +177,8 @@ def generate(clock: StageClock, rows: int, files: int) -> dict:
 
     from pipelines.indicators.workdays import holiday_calendar
     from pipelines.registry import registry
-    from pipelines.samples import SERVICE_HEADERS, _csv_bytes, _service_log, export_profile
+    from pipelines.samples.generate import _csv_bytes, _service_log
+    from pipelines.samples.profiles import SERVICE_HEADERS, export_profile
     from pipelines.storage import data_root
 
     root, units = data_root(), registry().units
@@ -364,7 +365,7 @@ def chain(clock: StageClock, plan: dict) -> dict:
     from benchmarks.validate import _return_free_memory
     from pipelines import load
     from pipelines.indicators.build import build_indicators
-    from pipelines.ingest import pull_source
+    from pipelines.ingest.run import pull_source
     from pipelines.registry import registry
     from pipelines.settings import get_settings
     from pipelines.storage import data_root

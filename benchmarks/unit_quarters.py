@@ -92,7 +92,7 @@ def storage(production: bool, scratch: Path) -> Iterator[dict[str, str]]:
 
 
 def _ingest(unit_code: str) -> None:
-    from pipelines.ingest import ingest_unit
+    from pipelines.ingest.run import ingest_unit
 
     ingest_unit(unit_code, QUARTER)
 
@@ -113,7 +113,7 @@ def _imports() -> None:
     """What every task process loads before its work: the platform, pandas and GX."""
     import great_expectations  # noqa: F401
 
-    import pipelines.ingest
+    import pipelines.ingest.run
     import pipelines.quality.gx_runner  # noqa: F401
 
 
@@ -157,7 +157,7 @@ def run_quarter(units: int, rows_per_unit: int, production: bool) -> Run:
         codes = write_registry(config_dir, units)
         os.environ.update(env, MONEV_CONFIG_DIR=str(config_dir), MONEV_VALIDATION_WORKERS="1")
         os.environ.update(GX_ANALYTICS_ENABLED="False", MONEV_REPORT_RECIPIENTS="bench@example.go.id")
-        from pipelines.samples import write_samples
+        from pipelines.samples.generate import write_samples
 
         say(f"{units} units, {rows_per_unit:,} service rows each, data root {env['MONEV_DATA_ROOT']}")
         write_samples(QUARTER, rows=units * rows_per_unit)

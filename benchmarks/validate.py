@@ -29,7 +29,8 @@ from pipelines.quality.batch import suite_parameters
 from pipelines.quality.chunks import validate_in_chunks
 from pipelines.quality.gx_runner import validate_frame
 from pipelines.registry import Unit, registry
-from pipelines.samples import _service_log, export_profile
+from pipelines.samples.generate import _service_log
+from pipelines.samples.profiles import export_profile
 
 QUARTER = Quarter(2026, 3)
 

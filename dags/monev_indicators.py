@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
-from pipelines.dag_support import (
+from pipelines.orchestration.dag_args import (
     DEFAULT_ARGS,
     FACTS_CHANGED_BY_A_RUN,
     INDICATORS_ASSET,
@@ -46,7 +46,7 @@ the run's `facts_loaded` event, so seven units loading make one indicators run, 
 def monev_indicators():
     @task
     def changed_quarters(**context) -> list[str]:
-        from pipelines.asset_events import indicator_quarters
+        from pipelines.orchestration.asset_events import indicator_quarters
 
         return indicator_quarters(event_extras(context), context["params"].get("quarter"), *run_moments(context))
 

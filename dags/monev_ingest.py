@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
-from pipelines.dag_support import (
+from pipelines.notify.alerts import on_pull_failure
+from pipelines.orchestration.dag_args import (
     DEFAULT_ARGS,
     FACT_ASSETS,
     FACT_CHANGES,
@@ -13,7 +14,6 @@ from pipelines.dag_support import (
     QUARTER_PARAMS,
     START_DATE,
 )
-from pipelines.notify.alerts import on_pull_failure
 from pipelines.settings import TIMEZONE
 
 DOC = """
@@ -70,7 +70,7 @@ def monev_ingest():
         on_failure_callback=on_pull_failure,
     )
     def pull(unit_code: str, source: str) -> dict:
-        from pipelines.ingest import pull_source
+        from pipelines.ingest.run import pull_source
 
         return {"unit_code": unit_code, "source": source, "received": len(pull_source(unit_code, source))}
 
@@ -79,7 +79,7 @@ def monev_ingest():
         """Runs after the pulls even when some failed: what did arrive is loaded."""
         from dataclasses import asdict
 
-        from pipelines.load import load_unit
+        from pipelines.ingest.load import load_unit
         from pipelines.periods import Quarter
 
         requested = context["params"].get("quarter")
@@ -94,7 +94,7 @@ def monev_ingest():
         """
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from pipelines.asset_events import fact_events, facts_loaded_event
+        from pipelines.orchestration.asset_events import fact_events, facts_loaded_event
 
         changes = {report["unit_code"]: report["changed"] for report in reports}
         for unit_code, changed in changes.items():
@@ -124,7 +124,7 @@ def monev_ingest():
         pulls: list[dict], expected_pulls: list[dict], reports: list[dict], expected_units: list[str]
     ) -> None:
         """Runs even when pulls or loads failed, so the run both shows what landed and ends failed."""
-        from pipelines.ingest import log_reports
+        from pipelines.ingest.run import log_reports
 
         log_reports(list(reports), expected_units, list(pulls), expected_pulls)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, PokeReturnValue, dag, task, task_group
 
-from pipelines.dag_support import (
+from pipelines.orchestration.dag_args import (
     DEFAULT_ARGS,
     GATE_RECHECK,
     INDICATORS_ASSET,
@@ -61,7 +61,7 @@ A manual run can name any past quarter with the `quarter` parameter. For each qu
 def monev_publish():
     @task
     def quarters_to_publish(**context) -> list[str]:
-        from pipelines.asset_events import release_quarters
+        from pipelines.orchestration.asset_events import release_quarters
         from pipelines.runstate import release_log
 
         released = {row["quarter"] for row in release_log.releases()}

@@ -55,7 +55,7 @@ def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, confi
     import subprocess
 
     from pipelines.periods import Quarter
-    from pipelines.samples import write_samples
+    from pipelines.samples.generate import write_samples
     from pipelines.storage import DataRoot
     from tests.airflow_cli import AIRFLOW
     from tests.http_server import SurveyApi, serve

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.asset_events import (
+from pipelines.orchestration.asset_events import (
     FACT_TABLES,
     BadAssetEvent,
     fact_events,

@@ -2,7 +2,7 @@ import csv
 import io
 
 from pipelines.cli.main import build_parser, main
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 
 
 def test_help_explains_each_command():

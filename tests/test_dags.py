@@ -63,7 +63,7 @@ def test_publish_schedule_runs_on_the_10th_after_quarter_end_and_reports_that_qu
 def test_indicators_run_once_an_ingest_run_announces_its_fact_changes(dagbag):
     from airflow.sdk import AssetAll, AssetAny
 
-    from pipelines.asset_events import FACT_TABLES, asset_uri
+    from pipelines.orchestration.asset_events import FACT_TABLES, asset_uri
 
     condition = dagbag.dags["monev_indicators"].timetable.asset_condition
     assert isinstance(condition, AssetAll)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.quality.data_docs import SITE, VALIDATIONS, build_data_docs
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.warehouse.schemas import FACT_TABLES
 from tests.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
 

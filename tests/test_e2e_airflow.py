@@ -12,7 +12,7 @@ import pytest
 from pipelines.indicators.definitions import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.registry import registry
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import airflow_env, dags_test, migrate
 from tests.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot

@@ -16,7 +16,7 @@ from sqlalchemy import insert, text
 
 from pipelines.runstate.locks import LockTimeout, exclusive
 from pipelines.runstate.store import engine, run_lock
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import REPO, airflow_env, finished, migrate, start_dags_test
 from tests.outcome import catalog, tables
@@ -142,7 +142,7 @@ def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
 
 INGEST_TABLES = ("service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke", "dq_results", "quarantine")
 INGEST_EVERY_UNIT = (
-    "from pipelines.ingest import ingest_unit; from pipelines.periods import Quarter; "
+    "from pipelines.ingest.run import ingest_unit; from pipelines.periods import Quarter; "
     "from pipelines.registry import registry\n"
     "for unit in registry().unit_codes: ingest_unit(unit, Quarter(2026, 3))"
 )

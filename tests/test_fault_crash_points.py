@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.periods import Quarter
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import REPO
 from tests.outcome import catalog, tables
@@ -37,7 +37,7 @@ setattr(importlib.import_module(module), name, lambda *args, **kwargs: os.kill(o
 exec(sys.argv[2])
 """
 IN_Q3 = "from pipelines.periods import Quarter; quarter = Quarter(2026, 3)\n"
-INGEST = IN_Q3 + "from pipelines.ingest import ingest_unit; ingest_unit('BID-PPKK', quarter)"
+INGEST = IN_Q3 + "from pipelines.ingest.run import ingest_unit; ingest_unit('BID-PPKK', quarter)"
 INDICATORS = IN_Q3 + "from pipelines.indicators.build import build_indicators; build_indicators(quarter)"
 PUBLISH = IN_Q3 + "from pipelines.publish.delivery import publish_and_deliver; publish_and_deliver(quarter)"
 

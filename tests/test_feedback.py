@@ -6,7 +6,7 @@ import io
 
 from python_calamine import CalamineWorkbook
 
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.warehouse.query import connect
 from tests.test_ingest import DIRTY_ROWS, FILLER_ROWS, GOOD_ROWS, HEADER, drop
 

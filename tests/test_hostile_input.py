@@ -23,11 +23,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.ingest import ingest_unit, pull_source
+from pipelines.ingest.receive import receive
+from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.parse.read import UnreadableFile, check_unpacked_size
-from pipelines.receive import receive
 from pipelines.registry import registry
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.sources import Delivery, SourceError
 from pipelines.storage import DataRoot
 from pipelines.warehouse.query import connect

@@ -5,7 +5,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.periods import Quarter
 from pipelines.storage import DataRoot
 from pipelines.warehouse.query import connect
@@ -201,7 +201,7 @@ def test_gx_import_chatter_stays_out_of_the_logs(ppkk_export, quarter):
     # A fresh interpreter, logging everything at DEBUG, so GX's import-time records would show.
     probe = (
         "import logging; logging.basicConfig(level=logging.DEBUG)\n"
-        "from pipelines.ingest import ingest_unit\n"
+        "from pipelines.ingest.run import ingest_unit\n"
         "from pipelines.periods import Quarter\n"
         "ingest_unit('BID-PPKK', Quarter(2026, 3))\n"
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_services import LiveAirflow
 from tests.live_chain import CHAIN, Chain, running_chain, scheduled_publish_quarter

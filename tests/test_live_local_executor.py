@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipelines.asset_events import FACT_TABLES
+from pipelines.orchestration.asset_events import FACT_TABLES
 from pipelines.periods import Quarter
 from pipelines.registry import registry
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.live_chain import RECIPIENTS, Chain, running_chain, scheduled_publish_quarter
 

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.asset_events import FACT_TABLES
-from pipelines.ingest import ingest_unit
-from pipelines.load import load_unit
+from pipelines.ingest.load import load_unit
+from pipelines.ingest.run import ingest_unit
+from pipelines.orchestration.asset_events import FACT_TABLES
 from pipelines.runstate import quarter_refresh
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 
 UNIT = "BID-WAS"
 

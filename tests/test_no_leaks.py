@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.periods import Quarter
-from pipelines.samples import FIRST_NAMES, LAST_NAMES, write_samples
+from pipelines.samples.generate import write_samples
+from pipelines.samples.profiles import FIRST_NAMES, LAST_NAMES
 from pipelines.storage import DataRoot
 from tests.airflow_cli import airflow_env, dags_test, migrate
 from tests.http_server import SurveyApi, serve

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.indicators.build import build_indicators
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.parse.age import age_group
 from pipelines.parse.canonical import to_canonical
 from pipelines.parse.headers import header_config
@@ -131,7 +131,7 @@ def test_a_form_whose_profile_answers_are_all_off_list_counts_every_respondent(d
     )
     data_root.write_bytes(with_profile.encode(), "landing", "UPT-P2TK", "skm_2026Q3.csv")
     data_root.write_bytes(without.encode(), "landing", "UPT-BLK-SBY", "skm_2026Q3.csv")
-    with caplog.at_level(logging.INFO, logger="pipelines.load"):
+    with caplog.at_level(logging.INFO, logger="pipelines.ingest.load"):
         report = ingest_unit("UPT-P2TK", quarter)
     ingest_unit("UPT-BLK-SBY", quarter)
     build_indicators(quarter)

@@ -10,14 +10,14 @@ import pytest
 
 from pipelines.indicators.build import build_indicators
 from pipelines.indicators.skm import ikm, round_half_up
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.parse.canonical import to_canonical
 from pipelines.parse.headers import header_config
 from pipelines.parse.read import read_table
 from pipelines.parse.survey_period import PeriodError, survey_period
 from pipelines.periods import Quarter
 from pipelines.registry import registry
-from pipelines.sample_forms import answers_with_totals, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
+from pipelines.samples.forms import answers_with_totals, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
 from pipelines.warehouse.query import connect
 from pipelines.warehouse.schemas import SKM_ELEMENTS
 

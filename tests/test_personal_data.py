@@ -6,9 +6,10 @@ import re
 
 import pyarrow.parquet as pq
 
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.registry import registry
-from pipelines.samples import COMPLAINT_TOPICS, FIRST_NAMES, write_samples
+from pipelines.samples.generate import write_samples
+from pipelines.samples.profiles import COMPLAINT_TOPICS, FIRST_NAMES
 
 # Whole tokens only: sha256 and person_key hex strings contain long digit runs by chance.
 NIK = re.compile(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])")

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from pipelines.indicators.definitions import INDICATORS
 from pipelines.periods import Quarter
 from pipelines.registry import registry
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.airflow_cli import airflow_env, dags_test, migrate
 from tests.postgres_server import create_databases

@@ -7,9 +7,9 @@ import hashlib
 import pytest
 
 from pipelines.cli.main import main
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.runstate.received_files import ingest_log
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 
 

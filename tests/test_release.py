@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.indicators.build import build_indicators
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED
 from pipelines.publish.gate import IncompleteQuarter

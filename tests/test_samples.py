@@ -1,6 +1,6 @@
-from pipelines.ingest import ingest_unit
+from pipelines.ingest.run import ingest_unit
 from pipelines.registry import registry
-from pipelines.samples import write_samples
+from pipelines.samples.generate import write_samples
 
 
 def test_samples_cover_every_unit_in_csv_and_xlsx_and_are_deterministic(data_root, quarter):
@@ -25,7 +25,7 @@ def test_samples_carry_dirt_and_personal_columns_like_real_exports(data_root, qu
 
 
 def test_large_runs_are_split_into_csv_files(data_root, quarter, monkeypatch):
-    import pipelines.samples as samples
+    import pipelines.samples.generate as samples
 
     monkeypatch.setattr(samples, "ROWS_PER_CSV", 200)
     monkeypatch.setattr(samples, "XLSX_MAX_ROWS", 1_000)

@@ -7,7 +7,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.ingest import ingest_unit, pull_source
+from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.sources import SourceError
 from tests.http_server import SurveyApi, serve
 

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from pipelines.ingest import ingest_unit, pull_source
+from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.runstate import received_files
 from pipelines.sources import SourceError
 from tests.postgres_server import create_databases
@@ -107,7 +107,7 @@ def test_a_failed_run_pulls_the_same_rows_again(unit_database, monkeypatch):
         raise OSError("disk full while writing the raw zone")
 
     with monkeypatch.context() as patch:
-        patch.setattr("pipelines.receive.received_files.record_delivery", crash)
+        patch.setattr("pipelines.ingest.receive.received_files.record_delivery", crash)
         with pytest.raises(OSError):
             pull_source("UPT-P2TK", "sipp")
     assert received_files.watermark("UPT-P2TK", "sipp") is None

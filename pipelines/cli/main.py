@@ -21,7 +21,7 @@ def _quarter(text: str) -> Quarter:
 
 
 def _samples(args: argparse.Namespace) -> int:
-    from pipelines.samples import write_samples
+    from pipelines.samples.generate import write_samples
 
     written = write_samples(args.quarter, rows=args.rows)
     files = sum(len(names) for names in written.values())
@@ -32,7 +32,7 @@ def _samples(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.cli.summary import quarter_summary, render_summary
     from pipelines.indicators.build import build_indicators
-    from pipelines.ingest import UnitsFailed, ingest_unit, log_reports
+    from pipelines.ingest.run import UnitsFailed, ingest_unit, log_reports
     from pipelines.publish.delivery import publish_and_deliver
     from pipelines.quality.data_docs import build_data_docs
     from pipelines.registry import registry
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     if args.command == "samples" and args.rows is None:
-        from pipelines.samples import DEFAULT_ROWS
+        from pipelines.samples.generate import DEFAULT_ROWS
 
         args.rows = DEFAULT_ROWS
     return args.handler(args)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import numpy as np
@@ -26,7 +26,26 @@ from pipelines.indicators.workdays import holiday_calendar
 from pipelines.parse.age import LOWER_BOUNDS
 from pipelines.periods import Quarter
 from pipelines.registry import Unit, registry
-from pipelines.sample_forms import FORM_QUESTIONS, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
+from pipelines.samples.forms import kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
+from pipelines.samples.profiles import (
+    CHANNEL_LABELS,
+    COMPLAINT_CHANNELS,
+    COMPLAINT_TOPICS,
+    FIRST_NAMES,
+    KOBO_PROFILE_NAMES,
+    LAST_NAMES,
+    PERCEPTION_QUESTIONS,
+    PERSONAL_HEADERS,
+    PROFILE_BLANK_SHARE,
+    PROFILE_SHARES,
+    SERVICE_HEADERS,
+    SKM_PROFILE_STYLES,
+    SKM_QUESTIONS,
+    STATUS_LABELS,
+    ExportProfile,
+    ProfileStyle,
+    export_profile,
+)
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
@@ -35,238 +54,6 @@ log = logging.getLogger(__name__)
 XLSX_MAX_ROWS = 200_000
 ROWS_PER_CSV = 250_000
 DEFAULT_ROWS = 6_000
-
-SERVICE_HEADERS = {
-    "plain": {
-        "ticket_id": "No. Tiket",
-        "service": "Jenis Layanan",
-        "received_date": "Tgl Masuk",
-        "completed_date": "Tgl Selesai",
-        "status": "Status",
-        "channel": "Kanal",
-        "fee_paid": "Biaya",
-    },
-    "registrasi": {
-        "ticket_id": "Nomor Registrasi",
-        "service": "Layanan",
-        "received_date": "Tanggal Permohonan",
-        "completed_date": "Tanggal Penyelesaian",
-        "status": "Status Permohonan",
-        "channel": "Media Pengajuan",
-        "fee_paid": "Biaya Dibayar",
-    },
-    "aplikasi": {
-        "ticket_id": "ID Permohonan",
-        "service": "Nama Layanan",
-        "received_date": "Tanggal Pengajuan",
-        "completed_date": "Tgl Penyelesaian",
-        "status": "Status Layanan",
-        "channel": "Cara Pengajuan",
-        "fee_paid": "Jumlah Bayar",
-    },
-}
-PERSONAL_HEADERS = ("Nama Pemohon", "NIK", "No. HP")
-
-SKM_QUESTIONS = {
-    "short": [
-        "U1 Persyaratan",
-        "U2 Sistem, Mekanisme, dan Prosedur",
-        "U3 Waktu Penyelesaian",
-        "U4 Biaya/Tarif",
-        "U5 Produk Spesifikasi Jenis Pelayanan",
-        "U6 Kompetensi Pelaksana",
-        "U7 Perilaku Pelaksana",
-        "U8 Penanganan Pengaduan, Saran dan Masukan",
-        "U9 Sarana dan Prasarana",
-    ],
-    "forms": list(FORM_QUESTIONS),
-}
-
-PERCEPTION_QUESTIONS = (
-    "IPKP1 Informasi tentang pelayanan mudah diperoleh",
-    "IPKP2 Persyaratan pelayanan sesuai yang diinformasikan",
-    "IPKP3 Prosedur pelayanan mudah dan sederhana",
-    "IPKP4 Waktu penyelesaian sesuai yang ditetapkan",
-    "IPKP5 Tarif pelayanan sesuai yang ditetapkan",
-    "IPKP6 Sarana dan prasarana pelayanan nyaman",
-    "IPKP7 Petugas responsif dalam memberikan pelayanan",
-    "IPKP8 Tersedia layanan pengaduan yang mudah diakses",
-    "IPAK1 Tidak ada diskriminasi dalam pelayanan",
-    "IPAK2 Tidak ada pelayanan di luar prosedur",
-    "IPAK3 Tidak ada pemberian imbalan atau gratifikasi",
-    "IPAK4 Tidak ada pungutan liar",
-    "IPAK5 Tidak ada calo atau perantara",
-)
-COMPLAINT_CHANNELS = ("SP4N-LAPOR!", "WhatsApp", "Kotak Saran", "E-mail", "Tatap Muka")
-COMPLAINT_TOPICS = (
-    "Antrean terlalu lama",
-    "Petugas kurang ramah",
-    "Informasi syarat tidak jelas",
-    "Berkas belum selesai",
-)
-
-
-@dataclass(frozen=True)
-class ProfileStyle:
-    """How a unit's survey form asks for the respondent profile."""
-
-    headers: dict[str, str]
-    """Profile column → the form's header."""
-    labels: dict[str, tuple[str, ...]]
-    """Profile column → the form's label for each group of RESPONDENT_PROFILE; ages without labels are in years."""
-
-
-SKM_PROFILE_STYLES = {
-    "formal": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Umur", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Laki-laki", "Perempuan"),
-            "education": ("SD", "SMP", "SMA/SMK", "D1-D3", "D4/S1", "S2/S3"),
-            "occupation": ("PNS", "TNI", "POLRI", "Pegawai Swasta", "Wiraswasta", "Pelajar/Mahasiswa"),
-        },
-    ),
-    "short": ProfileStyle(
-        headers={"gender": "L/P", "age_group": "Usia (tahun)", "education": "Pendidikan",
-                 "occupation": "Pekerjaan Utama"},
-        labels={
-            "gender": ("L", "P"),
-            "education": ("SD", "SLTP", "SLTA", "Diploma", "S1", "S2"),
-            "occupation": ("ASN", "TNI", "Polri", "Swasta", "Wirausaha", "Lainnya"),
-        },
-    ),
-    "ltsa": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Usia", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Laki-laki", "Perempuan"),
-            "education": ("SD/MI", "SMP/MTs", "SLTA/SMA/SMK/MA", "D-III", "S-1/Sarjana", "Pascasarjana"),
-            "occupation": ("Honorer/PPPK", "TNI", "POLRI", "Buruh", "Petani/Nelayan", "Calon PMI"),
-        },
-    ),
-    "forms": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Kelompok Umur", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Pria", "Wanita"),
-            "age_group": ("< 20 tahun", "20 - 29 tahun", "30 - 39 tahun", "40 - 49 tahun", "50 - 59 tahun",
-                          "60 tahun ke atas"),
-            "education": ("SD Sederajat", "SMP Sederajat", "SMA Sederajat", "D1 - D3", "Sarjana", "Pascasarjana"),
-            "occupation": ("PNS/ASN", "TNI", "POLRI", "Karyawan Swasta", "Wirausaha", "Lainnya"),
-        },
-    ),
-}  # fmt: skip
-# Share of respondents in each group of RESPONDENT_PROFILE: job seekers and workers, few officials or graduates.
-PROFILE_SHARES = {
-    "gender": (0.6, 0.4),
-    "education": (0.05, 0.15, 0.5, 0.1, 0.18, 0.02),
-    "occupation": (0.06, 0.01, 0.01, 0.45, 0.15, 0.32),
-}
-PROFILE_BLANK_SHARE = 0.03
-KOBO_PROFILE_NAMES = {"Jenis Kelamin": "jenis_kelamin", "Umur": "umur", "Usia": "umur", "Kelompok Umur": "umur",
-                      "Pendidikan Terakhir": "pendidikan", "Pekerjaan": "pekerjaan"}  # fmt: skip
-"""A profile question's name in a KoboToolbox form (its XML name, exported as the header)."""
-
-STATUS_LABELS = {
-    "selesai": ("Selesai", "SELESAI"),
-    "proses": ("Dalam Proses", "Proses"),
-    "ditolak": ("Ditolak",),
-}
-CHANNEL_LABELS = {"online": ("Online", "Daring"), "offline": ("Datang Langsung", "Loket")}
-FIRST_NAMES = ("Siti", "Ahmad", "Dewi", "Budi", "Sri", "Agus", "Nur", "Eko", "Rina", "Hadi", "Wulan", "Yusuf")
-LAST_NAMES = ("Rahayu", "Santoso", "Wahyuni", "Hidayat", "Lestari", "Prasetyo", "Kurniawan", "Susanti")
-
-
-@dataclass(frozen=True)
-class ExportProfile:
-    """How one unit's office happens to export its data."""
-
-    file_format: str
-    delimiter: str = ","
-    encoding: str = "utf-8"
-    date_format: str = "%d/%m/%Y"
-    headers: str = "plain"
-    service_label: str = "name"
-    rupiah_style: str = "plain"
-    skm_questions: str = "short"
-    skm_swaps_u8_u9: bool = False
-    skm_profile: str | None = "formal"
-    """Style of the survey's respondent profile questions (SKM_PROFILE_STYLES); None: the form has none."""
-    skm_tool: str = "app"
-    """What the survey comes from: a survey app's export ("app"), "ms_forms", "kobo", the regulation's
-    processing "worksheet", or a paper survey's "tally"."""
-    volume: float = 1.0
-    on_time_share: float = 0.85
-    online_share: float = 0.4
-    skm_share: float = 0.12
-    skm_quality: float = 3.2
-
-
-EXPORT_STYLES = (
-    ExportProfile("csv", delimiter=";", headers="plain", volume=0.5, on_time_share=0.78, online_share=0.2),
-    ExportProfile(
-        "xlsx",
-        date_format="%Y-%m-%d",
-        headers="registrasi",
-        rupiah_style="rp",
-        volume=0.8,
-        on_time_share=0.7,
-        skm_tool="ms_forms",
-        skm_profile="forms",
-        skm_quality=2.9,
-    ),
-    ExportProfile(
-        "csv",
-        encoding="cp1252",
-        date_format="%d-%m-%Y",
-        headers="aplikasi",
-        service_label="code",
-        volume=1.4,
-        on_time_share=0.93,
-        online_share=0.75,
-        skm_profile="short",
-        skm_quality=3.4,
-    ),
-    ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5, skm_tool="worksheet"),
-    ExportProfile(
-        "csv",
-        delimiter="\t",
-        date_format="%d/%m/%Y",
-        headers="registrasi",
-        volume=0.7,
-        on_time_share=0.86,
-        skm_tool="kobo",
-    ),
-    ExportProfile(
-        "csv",
-        date_format="%Y-%m-%d %H:%M",
-        headers="aplikasi",
-        volume=0.6,
-        on_time_share=0.8,
-        skm_share=0.02,
-        skm_profile=None,
-        skm_quality=3.0,
-        skm_tool="tally",
-    ),
-    ExportProfile(
-        "xlsx",
-        date_format="%d/%m/%Y",
-        headers="registrasi",
-        rupiah_style="rp",
-        volume=2.0,
-        on_time_share=0.88,
-        online_share=0.55,
-        skm_questions="forms",
-        skm_swaps_u8_u9=True,
-        skm_profile="ltsa",
-    ),
-)
-"""How offices happen to export; the registry's n-th unit exports in style n (cycling)."""
-
-
-def export_profile(position: int) -> ExportProfile:
-    """The export style of the unit at `position` in the registry."""
-    return EXPORT_STYLES[position % len(EXPORT_STYLES)]
 
 
 def _rng(unit_code: str, quarter: Quarter, dataset: str) -> np.random.Generator:

@@ -1,7 +1,7 @@
 """What the DAG files share: owner, retries, the quarter parameter and the assets that link them.
 
 DAG files are parsed often, so this module imports only `airflow.sdk` and light modules.
-The asset contract itself (what each event's extra says) lives in `pipelines.asset_events`.
+The asset contract itself (what each event's extra says) lives in `pipelines.orchestration.asset_events`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetAlias, AssetAny, Param
 
-from pipelines.asset_events import FACT_TABLES, FACTS_LOADED, INDICATORS, asset_uri
+from pipelines.orchestration.asset_events import FACT_TABLES, FACTS_LOADED, INDICATORS, asset_uri
 from pipelines.settings import TIMEZONE, get_settings
 
 # `@task.sensor` loads the standard provider's sensor module, which imports a helper Airflow 3.3 deprecated:

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
-from pipelines.load import LoadReport, load_unit
+from pipelines.ingest.load import LoadReport, load_unit
+from pipelines.ingest.receive import receive
 from pipelines.periods import Quarter
-from pipelines.receive import receive
 from pipelines.registry import Unit, registry
 from pipelines.runstate import received_files
 from pipelines.runstate.locks import one_run_at_a_time
