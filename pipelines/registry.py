@@ -16,7 +16,9 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-Dataset = Literal["service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke"]
+from pipelines.datasets import DATASETS
+
+Dataset = Literal[tuple(DATASETS)]  # type: ignore[valid-type]  # the datasets pipelines/datasets/ defines
 UNIT_CODE_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
 
 

@@ -11,7 +11,7 @@ from pipelines.indicators.change import with_change
 from pipelines.periods import Quarter
 from pipelines.warehouse.partitions import read_quarter, replace_partition
 from pipelines.warehouse.query import connect
-from pipelines.warehouse.schemas import SERVICE_LOG, UNIT_QUARTER_INDICATORS
+from pipelines.warehouse.schemas import FACT_TABLES, UNIT_QUARTER_INDICATORS
 
 Q2, Q3 = Quarter(2026, 2), Quarter(2026, 3)
 
@@ -25,7 +25,9 @@ def write_service_log(root, quarter: Quarter, unit_code: str, received: int, com
          "source_file": "f", "source_row": i + 2}
         for i in range(received)
     ]  # fmt: skip
-    replace_partition(root, "warehouse", "service_log", quarter, unit_code, pa.Table.from_pylist(rows, SERVICE_LOG))
+    replace_partition(
+        root, "warehouse", "service_log", quarter, unit_code, pa.Table.from_pylist(rows, FACT_TABLES["service_log"])
+    )
 
 
 def unit_value(root, quarter: Quarter, unit_code: str, code: str) -> dict:

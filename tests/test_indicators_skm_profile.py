@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.indicators.skm import ikm
 from pipelines.indicators.skm_profile import MIN_CELL_RESPONDENTS, NOT_FILLED, ikm_by_profile, suppressed_groups
-from pipelines.warehouse.schemas import SKM_ELEMENTS
 
 
 def respondents(unit_code: str, count: int, answer: int = 3, **profile: str | None) -> pd.DataFrame:

@@ -3,11 +3,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from pipelines.datasets.zi_perception import IPAK_ITEMS, IPKP_ITEMS
 from pipelines.indicators.perception import component_points, perception_index
 from pipelines.indicators.unit_quarter import Facts, Method, unit_indicators
 from pipelines.indicators.workdays import WorkCalendar, holiday_calendar
 from pipelines.indicators.zi_readiness import AREAS, ZiScores, criteria, verdict
-from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS
 
 # Every area at 85% of its weight: pengungkit 51.
 STRONG_AREAS = {code: weight * 0.85 for code, (_, weight) in AREAS.items()}

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.datasets.skm_response import RESPONDENT_PROFILE
 from pipelines.indicators.build import build_indicators
 from pipelines.ingest.run import ingest_unit
 from pipelines.parse.age import age_group
@@ -17,7 +18,7 @@ from pipelines.parse.read import read_table
 from pipelines.registry import registry
 from pipelines.warehouse.partitions import read_quarter
 from pipelines.warehouse.query import connect
-from pipelines.warehouse.schemas import RESPONDENT_PROFILE, SKM_RESPONSE
+from pipelines.warehouse.schemas import FACT_TABLES
 
 ANSWERS = "U1 Persyaratan;U2 Prosedur;U3 Waktu;U4 Biaya;U5 Produk;U6 Kompetensi;U7 Perilaku;U8 Pengaduan;U9 Sarana"
 HEADER = f"No Responden;Tanggal Survei;Jenis Kelamin;Umur;Pendidikan Terakhir;Pekerjaan;{ANSWERS}\n"
@@ -152,14 +153,14 @@ def test_a_form_whose_profile_answers_are_all_off_list_counts_every_respondent(d
 
 
 def test_a_partition_written_before_the_profile_columns_still_reads(data_root, quarter):
-    old_schema = pa.schema([field for field in SKM_RESPONSE if field.name not in RESPONDENT_PROFILE])
+    old_schema = pa.schema([field for field in FACT_TABLES["skm_response"] if field.name not in RESPONDENT_PROFILE])
     folder = data_root.path("warehouse", "skm_response", "year=2026", "quarter=3", "unit_code=BID-WAS")
     data_root.fs.create_dir(folder)
     row = {"response_id": "R-1", "submitted_date": quarter.first_day, "service_code": None, "source_file": "f",
            "source_row": 2, **{f"u{i}": 3 for i in range(1, 10)}}  # fmt: skip
     pq.write_table(pa.Table.from_pylist([row], old_schema), f"{folder}/part-0.parquet")
 
-    table = read_quarter(data_root, "warehouse", "skm_response", quarter, SKM_RESPONSE)
+    table = read_quarter(data_root, "warehouse", "skm_response", quarter, FACT_TABLES["skm_response"])
     assert table.select([*RESPONDENT_PROFILE, "u1", "unit_code"]).to_pylist() == [
         {"gender": None, "age_group": None, "education": None, "occupation": None, "u1": 3, "unit_code": "BID-WAS"}
     ]

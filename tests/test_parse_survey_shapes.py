@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.indicators.build import build_indicators
 from pipelines.indicators.skm import ikm, round_half_up
 from pipelines.ingest.run import ingest_unit
@@ -19,7 +20,6 @@ from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples.forms import answers_with_totals, kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
 from pipelines.warehouse.query import connect
-from pipelines.warehouse.schemas import SKM_ELEMENTS
 
 UNIT = "UPT-P2TK"
 WORKED_TOTALS = (105, 101, 100, 116, 102, 105, 106, 105, 115)

@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from pipelines.datasets.skm_response import RESPONDENT_PROFILE
 from pipelines.periods import Quarter
 from pipelines.quality.batch import suite_parameters
 from pipelines.quality.gx_runner import suite_document, validate_frame
 from pipelines.registry import registry
-from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
 DELIVERED_ON = dt.date(2026, 10, 5)
 PARAMETERS = suite_parameters(registry().unit("UPT-P2TK"), Quarter(2026, 3), DELIVERED_ON)

@@ -6,21 +6,13 @@ from pipelines.cli.text_table import format_table
 from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.query import connect
+from pipelines.warehouse.query import connect, each_fact_table
 
 SUMMARY_SQL = """
 WITH units AS (SELECT unnest($units) AS unit_code),
 accepted AS (
     SELECT unit_code, count(*) AS n FROM (
-        SELECT unit_code FROM service_log WHERE year = $year AND quarter = $quarter
-        UNION ALL
-        SELECT unit_code FROM skm_response WHERE year = $year AND quarter = $quarter
-        UNION ALL
-        SELECT unit_code FROM complaint_log WHERE year = $year AND quarter = $quarter
-        UNION ALL
-        SELECT unit_code FROM zi_perception WHERE year = $year AND quarter = $quarter
-        UNION ALL
-        SELECT unit_code FROM zi_lke WHERE year = $year AND quarter = $quarter
+        {facts}
     ) GROUP BY unit_code
 ),
 quarantined AS (
@@ -64,7 +56,10 @@ COLUMNS = [
 def quarter_summary(quarter: Quarter, root: DataRoot | None = None) -> list[dict]:
     units = registry().unit_codes
     connection = connect(root or data_root())
-    result = connection.execute(SUMMARY_SQL, {"units": units, "year": quarter.year, "quarter": quarter.quarter})
+    sql = SUMMARY_SQL.replace(
+        "{facts}", each_fact_table("SELECT unit_code FROM {table} WHERE year = $year AND quarter = $quarter")
+    )
+    result = connection.execute(sql, {"units": units, "year": quarter.year, "quarter": quarter.quarter})
     names = [column[0] for column in result.description]
     rows = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
     order = {code: index for index, code in enumerate(units)}

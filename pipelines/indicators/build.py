@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.datasets import DATASETS
+from pipelines.datasets.spec import LINEAGE_DESCRIPTIONS
 from pipelines.indicators.change import with_change
 from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, unit_indicators
 from pipelines.indicators.workdays import work_calendar
@@ -30,7 +32,9 @@ from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, 
 log = logging.getLogger(__name__)
 
 
-UNUSED_COLUMNS = frozenset({"ticket_id", "response_id", "complaint_id", "person_key", "source_file", "source_row"})
+UNUSED_COLUMNS = frozenset(
+    {*LINEAGE_DESCRIPTIONS, *(column for spec in DATASETS.values() for column in spec.restricted)}
+)
 """Identifiers and lineage: no indicator reads them, and at province scale they are most of the memory."""
 
 

@@ -11,8 +11,8 @@ from typing import TypedDict
 
 import pandas as pd
 
+from pipelines.datasets.skm_response import RESPONDENT_PROFILE, SKM_ELEMENTS
 from pipelines.indicators.skm import ikm
-from pipelines.warehouse.schemas import RESPONDENT_PROFILE, SKM_ELEMENTS
 
 MIN_CELL_RESPONDENTS = 5
 """A group with fewer respondents than this is suppressed."""

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.datasets.skm_response import SKM_ELEMENTS
+from pipelines.datasets.zi_perception import IPAK_ITEMS, IPKP_ITEMS
 from pipelines.indicators import complaints, service, skm, tariff, zi_readiness
 from pipelines.indicators.perception import MINIMUM_RESPONDENTS, PerceptionIndex, perception_index
 from pipelines.indicators.workdays import WorkCalendar
-from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, SKM_ELEMENTS
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.datasets import DATASETS
 from pipelines.parse.canonical import (
-    CATCH_ALL,
     EARLIEST_PLAUSIBLE_DATE,
     MissingColumns,
     ParsedExport,
@@ -138,7 +138,8 @@ def _slice(file: ReceivedFile, export: ParsedExport, quarter: Quarter) -> FileSl
 def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResult) -> None:
     """Name the answers no synonym matched, so the data team can add the real ones to config/headers.yaml."""
     for column, answers in batch.unmatched.items():
-        became = f"counted as '{CATCH_ALL[column]}'" if column in CATCH_ALL else "left empty"
+        catch_all = DATASETS[dataset].column(column).catch_all
+        became = f"counted as '{catch_all}'" if catch_all else "left empty"
         listed = ", ".join(f"{answer!r} ({count})" for answer, count in answers.most_common(UNMATCHED_LISTED))
         more = f" and {len(answers) - UNMATCHED_LISTED} other answers" if len(answers) > UNMATCHED_LISTED else ""
         log.info(

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
+from pipelines.datasets import DATASETS
 from pipelines.periods import Quarter, reporting_quarter
 
-FACT_TABLES = ("service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke")
-"""Warehouse fact tables, each an asset of its own."""
+FACT_TABLES = tuple(DATASETS)
+"""Warehouse fact tables (one per dataset), each an asset of its own."""
 FACTS_LOADED = "facts_loaded"
 """One event per loading run that changed any fact table, after all its units loaded."""
 INDICATORS = "unit_quarter_indicators"

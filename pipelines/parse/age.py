@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 
-from pipelines.warehouse.schemas import AGE_GROUPS
+from pipelines.datasets.skm_response import AGE_GROUPS
 
 LOWER_BOUNDS = (0, 20, 30, 40, 50, 60)
 """Youngest age of each band of AGE_GROUPS."""

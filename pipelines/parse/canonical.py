@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.datasets import DATASETS, Column, DatasetSpec
 from pipelines.parse.age import age_group
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.personal import PREFERENCE, person_keys
@@ -30,53 +31,21 @@ from pipelines.parse.values import (
 )
 from pipelines.registry import Unit, normalise_label
 from pipelines.settings import get_settings
-from pipelines.warehouse.schemas import IPAK_ITEMS, IPKP_ITEMS, RESPONDENT_PROFILE, SKM_ELEMENTS
 
-REQUIRED_COLUMNS = {
-    "service_log": ("ticket_id", "service_code", "received_date", "status"),
-    "skm_response": ("submitted_date", *SKM_ELEMENTS),
-    "complaint_log": ("complaint_id", "received_date", "channel"),
-    "zi_perception": ("submitted_date",),
-    "zi_lke": ("area", "assessed_date", "pemenuhan"),
-}
-DATE_COLUMNS = {
-    "service_log": ("received_date", "completed_date"),
-    "skm_response": ("submitted_date",),
-    "complaint_log": ("received_date", "responded_date", "resolved_date"),
-    "zi_perception": ("submitted_date",),
-    "zi_lke": ("assessed_date",),
-}
-PERIOD_DATE = {
-    "service_log": "received_date",
-    "skm_response": "submitted_date",
-    "complaint_log": "received_date",
-    "zi_perception": "submitted_date",
-    "zi_lke": "assessed_date",
-}
-KEY_COLUMNS = {
-    "service_log": "ticket_id",
-    "skm_response": "response_id",
-    "complaint_log": "complaint_id",
-    "zi_perception": "response_id",
-    "zi_lke": "area",
-}
 EARLIEST_PLAUSIBLE_DATE = dt.date(2010, 1, 1)
 """Older dates are typos or a spreadsheet's empty date (1900-01-01), never a quarter to build: such a
 row stays in its file's quarter, where the suite quarantines it (the ZI programme began in 2012)."""
-CONTEXT_COLUMNS = {
-    "service_log": ("channel",),
-    "skm_response": ("service_code", *RESPONDENT_PROFILE),
-    "complaint_log": ("service_code",),
-    "zi_perception": ("service_code",),
+RULES = {
+    "date": "not_a_date",
+    "rupiah": "not_an_amount",
+    "integer": "not_a_number",
+    "decimal": "not_a_number",
+    "percent": "not_a_number",
+    "answer": "not_a_number",
+    "quarter": "not_a_quarter",
+    "values": "unknown_value",
 }
-"""Optional answers that describe a row without entering a figure's value (how a request was made, who
-answered a survey, which service a survey or complaint concerns). An answer no synonym in
-config/headers.yaml matches becomes the column's catch-all group or empty and is noted; it never costs
-the row. Every other column's bad value quarantines the row."""
-CATCH_ALL = {"occupation": "Lainnya"}
-"""The questionnaire's own group for answers outside its list; other context columns are left empty."""
-SURVEY_DATASETS = ("skm_response", "zi_perception")
-PERCEPTION_ITEMS = (*IPKP_ITEMS, *IPAK_ITEMS)
+"""The rule a present-but-unreadable value breaks, by how its column is read; other columns read any text."""
 
 
 class MissingColumns(ValueError):
@@ -94,7 +63,7 @@ class ParsedExport:
     parse_issues: pd.DataFrame
     """Values that could not be read: index (row position), column, rule."""
     unmatched: pd.DataFrame
-    """Context answers that matched no known value (CONTEXT_COLUMNS): position, column."""
+    """Context answers (Column.context) that matched no known value: position, column."""
 
     def subset(self, mask: np.ndarray) -> ParsedExport:
         """Only the rows where `mask` holds, positions renumbered from 0."""
@@ -167,53 +136,49 @@ def _blank_as_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _parse_column(
-    dataset: str, column: str, values: pa.Array, unit: Unit, config: HeaderConfig
-) -> tuple[pa.Array, str | None]:
-    """Typed values of one column, and the rule a present-but-unreadable value breaks."""
-    if column in DATE_COLUMNS[dataset]:
-        return parse_dates(values), "not_a_date"
-    if column in ("fee_paid", "official_tariff"):
-        return parse_rupiah(values), "not_an_amount"
-    if column == "sla_days" or column in PERCEPTION_ITEMS:
-        return parse_integers(values), "not_a_number"
-    if column in SKM_ELEMENTS:  # a number 1..4, or the questionnaire's label for it
-        labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
-        return pc.coalesce(parse_integers(values), labels.cast(pa.int64())), "not_a_number"
-    if column in ("pemenuhan", "reform"):
-        return parse_decimals(values), "not_a_number"
-    if column == "area":
-        return map_labels(values, lambda text: config.canonical_value("zi_area", text)), "unknown_value"
-    if column == "status":
-        return map_labels(values, lambda text: config.canonical_value(column, text)), "unknown_value"
-    if (dataset, column) == ("complaint_log", "channel"):
-        return map_labels(values, lambda text: config.canonical_value("complaint_channel", text)), "unknown_value"
-    if column == "service_code":  # units write the service's code or its name; both become the code
-        return _service_codes(values, unit, keep_unknown=True), None
-    return _blank_as_null(values), None
+def _parse_column(column: Column, values: pa.Array, unit: Unit, config: HeaderConfig) -> pa.Array:
+    """Typed values of one column; a present value that cannot be read becomes null (see RULES)."""
+    match column.read_as:
+        case "date":
+            return parse_dates(values)
+        case "rupiah":
+            return parse_rupiah(values)
+        case "integer":
+            return parse_integers(values)
+        case "decimal":
+            return parse_decimals(values)
+        case "answer":  # a number, or the questionnaire's label for it
+            labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
+            return pc.coalesce(parse_integers(values), labels.cast(pa.int64()))
+        case "values":
+            return map_labels(values, lambda text: config.canonical_value(column.values, text))
+        case "service":  # units write the service's code or its name; both become the code
+            return _service_codes(values, unit, keep_unknown=True)
+    return _blank_as_null(values)
 
 
-def _context_answers(column: str, values: pa.Array, unit: Unit, config: HeaderConfig) -> tuple[pa.Array, pa.Array]:
+def _context_answers(column: Column, values: pa.Array, unit: Unit, config: HeaderConfig) -> tuple[pa.Array, pa.Array]:
     """(known groups, where an answer matched none): the catch-all group stands in for such an answer, if any."""
-    if column == "age_group":  # an age in years or a band
-        known = map_labels(values, age_group)
-    elif column == "service_code":
-        known = _service_codes(values, unit, keep_unknown=False)
-    else:
-        known = map_labels(values, lambda text: config.canonical_value(column, text))
+    match column.read_as:
+        case "age":  # an age in years or a band
+            known = map_labels(values, age_group)
+        case "service":
+            known = _service_codes(values, unit, keep_unknown=False)
+        case _:
+            known = map_labels(values, lambda text: config.canonical_value(column.values, text))
     unmatched = failed(values, known)
-    if column in CATCH_ALL:
-        known = pc.if_else(unmatched, pa.scalar(CATCH_ALL[column]), known)
+    if column.catch_all:
+        known = pc.if_else(unmatched, pa.scalar(column.catch_all), known)
     return known, unmatched
 
 
-def _without_footer(raw: RawTable, positions: dict[str, int], dataset: str, config: HeaderConfig) -> RawTable:
+def _without_footer(raw: RawTable, positions: dict[str, int], spec: DatasetSpec, config: HeaderConfig) -> RawTable:
     """Drop total/average rows under the data ("Jumlah", "Rata-rata"): they are the table's footer.
 
     A footer row has an empty key cell, or (in worksheets keyed by a label, such as the LKE's area)
     the footer word in the key cell itself.
     """
-    anchor = positions.get(KEY_COLUMNS[dataset], positions.get(PERIOD_DATE[dataset]))
+    anchor = positions.get(spec.key, positions.get(spec.period_column))
     if anchor is None or raw.num_rows == 0 or not config.footer_words:
         return raw
     pattern = _footer_pattern(config.footer_words)
@@ -285,9 +250,9 @@ def _person_key(raw: RawTable, config: HeaderConfig) -> pa.Array | None:
     return person_keys(kind, raw.cells.column(f"c{found[kind]}").combine_chunks(), key)
 
 
-def _sheet_period(dataset: str, positions: dict[str, int], raw: RawTable, file_name: str) -> SurveyPeriod | None:
-    """The period of a survey sheet whose rows carry no date (PeriodError when it states none); else None."""
-    if dataset not in SURVEY_DATASETS or PERIOD_DATE[dataset] in positions:
+def _sheet_period(spec: DatasetSpec, positions: dict[str, int], raw: RawTable, file_name: str) -> SurveyPeriod | None:
+    """The period of a sheet whose rows carry no date (PeriodError when it states none); else None."""
+    if not spec.period_from_title or spec.period_column in positions:
         return None
     return survey_period(raw.preamble, file_name)
 
@@ -295,25 +260,28 @@ def _sheet_period(dataset: str, positions: dict[str, int], raw: RawTable, file_n
 def to_canonical(
     dataset: str, raw: RawTable, unit: Unit, config: HeaderConfig, file_id: str, file_name: str = ""
 ) -> ParsedExport:
-    """`file_id` (the export's sha256) keys respondents of survey tools that export no respondent id.
+    """`file_id` (the export's sha256) keys the rows of exports without their own key (survey tools that export
+    no respondent id).
 
-    A survey sheet without a date column (the regulation's processing worksheet) takes its period from its
-    title or `file_name`: every row is dated the period's last day, so it loads into the quarter the period
-    ends in, and its respondent numbers (which restart in every sheet) are keyed by the file.
+    A sheet without a date column (the regulation's processing worksheet, a quarterly report) takes its period
+    from its title or `file_name` where its spec allows: every row is dated the period's last day, so it loads
+    into the quarter the period ends in, and its own row numbers (which restart in every sheet) are keyed by
+    the file.
     """
+    spec = DATASETS[dataset]
     positions = config.map_headers(dataset, raw.headers)
     missing = [
         column
-        for column in REQUIRED_COLUMNS[dataset]
-        if column not in positions and not (dataset in SURVEY_DATASETS and column == PERIOD_DATE[dataset])
+        for column in spec.required
+        if column not in positions and not (spec.period_from_title and column == spec.period_column)
     ]
     if missing:
         raise MissingColumns(
             f"required columns missing: {', '.join(missing)}; headers found: "
             + ", ".join(f'"{header}"' for header in raw.headers if header)
         )
-    period = _sheet_period(dataset, positions, raw, file_name)
-    raw = _respondent_block(raw, config) if period else _without_footer(raw, positions, dataset, config)
+    period = _sheet_period(spec, positions, raw, file_name)
+    raw = _respondent_block(raw, config) if period else _without_footer(raw, positions, spec, config)
     raw_values = {column: raw.cells.column(f"c{position}").combine_chunks() for column, position in positions.items()}
     headers = {column: raw.headers[position] for column, position in positions.items()}
     columns: dict[str, pa.Array] = {}
@@ -323,15 +291,16 @@ def to_canonical(
         if column == "unit_code":  # checked, never loaded: the unit is the folder the file came from
             issues.append(_issues(_claims_other_unit(values, unit), column, "other_unit"))
             continue
-        if column in CONTEXT_COLUMNS.get(dataset, ()):
-            columns[column], unknown = _context_answers(column, values, unit, config)
+        definition = spec.column(column)
+        if definition.context:
+            columns[column], unknown = _context_answers(definition, values, unit, config)
             unmatched.append(_issues(unknown, column, "unmatched")[["position", "column"]])
             continue
-        columns[column], rule = _parse_column(dataset, column, values, unit, config)
-        if rule:
-            issues.append(_issues(failed(values, columns[column]), column, rule))
+        columns[column] = _parse_column(definition, values, unit, config)
+        if definition.read_as in RULES:
+            issues.append(_issues(failed(values, columns[column]), column, RULES[definition.read_as]))
     columns["source_row"] = raw.row_numbers
-    if dataset in ("service_log", "complaint_log"):
+    if "person_key" in spec.column_names:
         person_key = _person_key(raw, config)
         if person_key is not None:
             columns["person_key"] = person_key
@@ -344,14 +313,15 @@ def to_canonical(
         unjudged = known & frame["received_date"].notna() & frame["sla_days"].isna()
         issues.append(_issues(pa.array(unjudged.to_numpy(dtype=bool)), "received_date", "no_standard"))
     if period is not None:
-        frame[PERIOD_DATE[dataset]] = pd.Timestamp(period.last_day)
-        if "service_code" not in frame and (service_code := service_in_title(raw, unit, config)):
+        frame[spec.period_column] = pd.Timestamp(period.last_day)
+        missing_service = "service_code" in spec.column_names and "service_code" not in frame
+        if missing_service and (service_code := service_in_title(raw, unit, config)):
             frame["service_code"] = service_code
-        if "response_id" in frame:
-            frame["response_id"] = file_id[:12] + "-" + frame["response_id"].astype("string")
-    if dataset in SURVEY_DATASETS and "response_id" not in frame:
-        frame["response_id"] = file_id[:12] + "-" + frame["source_row"].astype(str)
-    if dataset == "skm_response":
+        if spec.key in frame and not spec.column(spec.key).required:
+            frame[spec.key] = file_id[:12] + "-" + frame[spec.key].astype("string")
+    if spec.key not in frame:  # an optional key (a respondent id): the file and row stand in for it
+        frame[spec.key] = file_id[:12] + "-" + frame["source_row"].astype(str)
+    if "from_tally" in spec.column_names:
         frame["from_tally"] = False
     return ParsedExport(
         frame=frame,
@@ -378,7 +348,7 @@ def row_quarters(parsed: ParsedExport, dataset: str, delivered_on: dt.date) -> t
     arrived is a typo (2062 for 2026), not a future quarter: such a row stays with the file's main
     quarter, where the suite flags it.
     """
-    dates = parsed.frame[PERIOD_DATE[dataset]]
+    dates = parsed.frame[DATASETS[dataset].period_column]
     year, quarter = dates.dt.year, dates.dt.quarter
     known = dates.notna() & (dates >= pd.Timestamp(EARLIEST_PLAUSIBLE_DATE)) & (dates <= pd.Timestamp(delivered_on))
     if known.any():

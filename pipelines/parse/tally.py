@@ -14,12 +14,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.parse.canonical import ParsedExport, service_in_title
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.read import RawTable
 from pipelines.parse.survey_period import survey_period
 from pipelines.registry import Unit, normalise_label
-from pipelines.warehouse.schemas import SKM_ELEMENTS
 
 TALLY = "skm_tally"
 COUNTS = ("count_1", "count_2", "count_3", "count_4")

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.indicators import zi_readiness
 from pipelines.indicators.skm_profile import CHARACTERISTICS, ProfileCell, ikm_by_profile
 from pipelines.periods import Quarter
 from pipelines.registry import Registry, Unit
 from pipelines.storage import DataRoot
 from pipelines.warehouse.partitions import read_quarter
-from pipelines.warehouse.schemas import FACT_TABLES, SKM_ELEMENTS, UNIT_QUARTER_INDICATORS
+from pipelines.warehouse.schemas import FACT_TABLES, UNIT_QUARTER_INDICATORS
 
 NOT_REPORTED = "belum lapor"
 TREND_QUARTERS = 4

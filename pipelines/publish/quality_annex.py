@@ -8,12 +8,12 @@ no cell needs suppressing.
 
 from __future__ import annotations
 
+from pipelines.datasets import DATASETS
 from pipelines.periods import Quarter
 from pipelines.quality.batch import UNMATCHED_RULE
 from pipelines.registry import Registry
 from pipelines.storage import DataRoot
-from pipelines.warehouse.query import connect
-from pipelines.warehouse.schemas import FACT_TABLES
+from pipelines.warehouse.query import connect, each_fact_table
 
 ANNEX_COLUMNS = (
     "kode_unit",
@@ -33,14 +33,10 @@ ANNEX_COLUMNS = (
 ANNEX_COUNTS = ANNEX_COLUMNS[6:11]
 """The annex's counts of rows, files and answers, in column order (the rules come after them)."""
 ANNEX_FIELD_TYPES = {name: "integer" for name in ("tahun", "triwulan", *ANNEX_COLUMNS[6:])}
-DATASET_NAMES = {
-    "service_log": "log layanan",
-    "skm_response": "survei kepuasan masyarakat (SKM)",
-    "complaint_log": "log pengaduan",
-    "zi_perception": "survei persepsi korupsi dan kualitas pelayanan (IPAK/IPKP)",
-    "zi_lke": "lembar kerja evaluasi mandiri ZI (LKE)",
-}
-
+ACCEPTED_SQL = each_fact_table(
+    "SELECT unit_code, '{table}' AS dataset, count(*) AS n FROM {table} "
+    "WHERE year = $year AND quarter = $quarter GROUP BY unit_code"
+)
 ANNEX_SQL = """
 WITH checks AS (
     SELECT unit_code, dataset, max(rows_evaluated) AS checked,
@@ -67,24 +63,16 @@ LEFT JOIN quarantined USING (unit_code, dataset)
 """
 
 
-def _accepted_sql() -> str:
-    return "\nUNION ALL\n".join(
-        f"SELECT unit_code, '{table}' AS dataset, count(*) AS n FROM {table} "
-        "WHERE year = $year AND quarter = $quarter GROUP BY unit_code"
-        for table in FACT_TABLES
-    )
-
-
 def quality_annex_rows(reg: Registry, quarter: Quarter, root: DataRoot) -> list[dict]:
     """Every unit × dataset; a dataset a unit has not sent is listed as "belum lapor", not left out."""
     result = connect(root).execute(
-        ANNEX_SQL.replace("{accepted}", _accepted_sql()),
+        ANNEX_SQL.replace("{accepted}", ACCEPTED_SQL),
         {"year": quarter.year, "quarter": quarter.quarter, "unmatched_rule": UNMATCHED_RULE},
     )
     found = {(row[0], row[1]): row[2:] for row in result.fetchall()}
     rows = []
     for unit in reg.units:
-        for dataset in FACT_TABLES:
+        for dataset, spec in DATASETS.items():
             checked, accepted, rows_out, files_rejected, unmatched, rules, rules_met = found.get(
                 (unit.code, dataset), (0,) * 7
             )
@@ -96,7 +84,7 @@ def quality_annex_rows(reg: Registry, quarter: Quarter, root: DataRoot) -> list[
                 status = "sesuai"
             rows.append(
                 {"kode_unit": unit.code, "nama_unit": unit.name, "tahun": quarter.year, "triwulan": quarter.quarter,
-                 "data": DATASET_NAMES[dataset], "status": status, "baris_diperiksa": checked,
+                 "data": spec.label, "status": status, "baris_diperiksa": checked,
                  "baris_diterima": accepted, "baris_dikarantina": rows_out, "berkas_ditolak": files_rejected,
                  "jawaban_opsional_tak_dikenal": int(unmatched), "aturan_diperiksa": rules,
                  "aturan_terpenuhi": rules_met}

@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.parse.canonical import KEY_COLUMNS, ParsedExport
+from pipelines.datasets import DATASETS
+from pipelines.parse.canonical import ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
 from pipelines.quality.chunks import validate_in_chunks
@@ -42,7 +43,7 @@ class FileSlice:
 
 def keep_latest_by_key(dataset: str, slices: list[FileSlice]) -> None:
     """A record delivered again in a later file (an update from an incremental pull) replaces the earlier one."""
-    key = KEY_COLUMNS[dataset]
+    key = DATASETS[dataset].key
     later_keys = pa.array([], type=pa.string())
     for piece in reversed(slices):
         keys = pa.array(piece.parsed.frame[key], type=pa.string(), from_pandas=True)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.parse.canonical import KEY_COLUMNS
+from pipelines.datasets import DATASETS
 from pipelines.quality.gx_runner import ExpectationOutcome, suite_columns, validate_frame
 from pipelines.settings import get_settings
 
@@ -107,7 +107,7 @@ def validate_in_chunks(dataset: str, frame: pd.DataFrame, parameters: dict[str, 
     workers = min(settings.validation_workers, chunks)
     chunks = math.ceil(chunks / workers) * workers  # no worker left idle in the last round
     log.info("validating %s rows of %s in %d chunks on %d workers", f"{len(frame):,}", dataset, chunks, workers)
-    chunk_ids = chunk_of_rows(frame[KEY_COLUMNS[dataset]], chunks)
+    chunk_ids = chunk_of_rows(frame[DATASETS[dataset].key], chunks)
     positions = [np.flatnonzero(chunk_ids == chunk) for chunk in range(chunks)]
     columns = [name for name in frame.columns if name in suite_columns(dataset)]
     pieces = ((dataset, frame[columns].take(rows).reset_index(drop=True), parameters) for rows in positions)

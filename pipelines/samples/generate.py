@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipelines.datasets.skm_response import RESPONDENT_PROFILE
 from pipelines.indicators.workdays import holiday_calendar
 from pipelines.parse.age import LOWER_BOUNDS
 from pipelines.periods import Quarter
@@ -47,7 +48,6 @@ from pipelines.samples.profiles import (
     export_profile,
 )
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.schemas import RESPONDENT_PROFILE
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.schemas import (
     DIMENSIONS,
+    FACT_TABLES,
     KEY_TYPES,
     PARTITION_KEYS,
     PARTITIONING,
@@ -19,6 +20,11 @@ from pipelines.warehouse.schemas import (
 )
 
 READ_ONLY_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+
+def each_fact_table(select: str) -> str:
+    """`select` (naming `{table}`) over every fact table, joined by UNION ALL: in step with the datasets."""
+    return "\nUNION ALL\n".join(select.format(table=table) for table in FACT_TABLES)
 
 
 class QueryRefused(ValueError):
