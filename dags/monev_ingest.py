@@ -32,9 +32,9 @@ Daily at 05:00 (Asia/Jakarta), or as `MONEV_INGEST_SCHEDULE` says.
    `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
    The `quarter` parameter rebuilds that quarter even when nothing new arrived.
 3. **announce_changes** — once per run, after every load: an event on each fact asset a unit's
-   load changed (`service_log`, `skm_response`, `complaint_log`, `zi_perception`, `zi_lke`; extra:
-   the unit and its quarters), then **announce_facts_loaded**: the `facts_loaded` asset (extra: the
-   units and quarters changed), which starts one `monev_indicators` run for the whole ingest run.
+   load changed (one asset per dataset in `pipelines/datasets/`; extra: the unit and its quarters),
+   then **announce_facts_loaded**: the `facts_loaded` asset (extra: the units and quarters changed),
+   which starts one `monev_indicators` run for the whole ingest run.
    Nothing changed: both are skipped and nothing starts.
 4. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
    (`quality/data_docs/index.html`) with the latest validation of every unit's batches.

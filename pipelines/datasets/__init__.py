@@ -6,11 +6,12 @@ header aliases (and any value vocabulary) in config/headers.yaml; its file-name 
 
 from __future__ import annotations
 
-from pipelines.datasets import complaint_log, service_log, skm_response, zi_lke, zi_perception
+from pipelines.datasets import action_plan, complaint_log, service_log, skm_response, zi_lke, zi_perception
 from pipelines.datasets.spec import Column, DatasetSpec
 
 DATASETS: dict[str, DatasetSpec] = {
-    module.SPEC.name: module.SPEC for module in (service_log, skm_response, complaint_log, zi_perception, zi_lke)
+    module.SPEC.name: module.SPEC
+    for module in (service_log, skm_response, complaint_log, zi_perception, zi_lke, action_plan)
 }
 """Every dataset, in the order stages and releases list them."""
 

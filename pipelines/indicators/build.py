@@ -7,6 +7,7 @@ built, gets its change refreshed, so rebuilding an old quarter never leaves a st
 from __future__ import annotations
 
 import logging
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import numpy as np
@@ -39,7 +40,7 @@ UNUSED_COLUMNS = frozenset(
 
 
 class FactFrames:
-    """One quarter's validated rows of every dataset, ordered by agency and unit.
+    """One quarter's validated rows of every dataset an indicator reads, ordered by agency and unit.
 
     Every unit, every agency and the province is then a contiguous run of rows, handed out as a
     slice: 10M service rows are held once, never split or pooled into copies.
@@ -49,7 +50,8 @@ class FactFrames:
         order = [code for _, codes in _agency_units(reg) for code in codes]
         self.frames: dict[str, pd.DataFrame] = {}
         self.bounds: dict[str, dict[str, tuple[int, int]]] = {}
-        for dataset, schema in FACT_TABLES.items():
+        for dataset in (field.name for field in fields(Facts)):
+            schema = FACT_TABLES[dataset]
             columns = [name for name in schema.names if name not in UNUSED_COLUMNS]
             table = read_quarter(root, "warehouse", dataset, quarter, schema, columns)
             rank = pc.index_in(table.column("unit_code"), value_set=pa.array(order, pa.string()))

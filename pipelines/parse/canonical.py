@@ -16,17 +16,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.datasets import DATASETS, Column, DatasetSpec
+from pipelines.datasets.skm_response import SKM_ELEMENTS
+from pipelines.indicators.definitions import INDICATORS
 from pipelines.parse.age import age_group
 from pipelines.parse.headers import HeaderConfig
 from pipelines.parse.personal import PREFERENCE, person_keys
 from pipelines.parse.read import RawTable
-from pipelines.parse.survey_period import SurveyPeriod, survey_period
+from pipelines.parse.survey_period import SurveyPeriod, quarter_label, survey_period
 from pipelines.parse.values import (
     failed,
     map_labels,
     parse_dates,
     parse_decimals,
     parse_integers,
+    parse_percent,
     parse_rupiah,
 )
 from pipelines.registry import Unit, normalise_label
@@ -147,6 +150,10 @@ def _parse_column(column: Column, values: pa.Array, unit: Unit, config: HeaderCo
             return parse_integers(values)
         case "decimal":
             return parse_decimals(values)
+        case "percent":
+            return parse_percent(values)
+        case "quarter":
+            return map_labels(values, quarter_label)
         case "answer":  # a number, or the questionnaire's label for it
             labels = map_labels(values, lambda text: config.canonical_value("skm_answer", text))
             return pc.coalesce(parse_integers(values), labels.cast(pa.int64()))
@@ -164,12 +171,26 @@ def _context_answers(column: Column, values: pa.Array, unit: Unit, config: Heade
             known = map_labels(values, age_group)
         case "service":
             known = _service_codes(values, unit, keep_unknown=False)
+        case "indicator":
+            known = map_labels(values, lambda text: indicator_reference(text, config))
         case _:
             known = map_labels(values, lambda text: config.canonical_value(column.values, text))
     unmatched = failed(values, known)
     if column.catch_all:
         known = pc.if_else(unmatched, pa.scalar(column.catch_all), known)
     return known, unmatched
+
+
+def indicator_reference(text: str, config: HeaderConfig) -> str | None:
+    """The indicator or SKM element a plan names: its code or Indonesian name ("ikm", "Indeks Kepuasan Masyarakat"),
+    or an element as a survey header would name it ("U3", "Waktu penyelesaian")."""
+    label = normalise_label(text)
+    for indicator in INDICATORS:
+        short_name = re.sub(r"\(.*?\)", "", indicator.name)  # "Indeks Kepuasan Masyarakat (IKM)" without "(IKM)"
+        if label in (normalise_label(indicator.code), normalise_label(indicator.name), normalise_label(short_name)):
+            return indicator.code
+    elements = [column for column in config.map_headers("skm_response", [text]) if column in SKM_ELEMENTS]
+    return elements[0] if len(elements) == 1 else None
 
 
 def _without_footer(raw: RawTable, positions: dict[str, int], spec: DatasetSpec, config: HeaderConfig) -> RawTable:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.parse.values import date_of
+
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 MONTHS = {
     **dict.fromkeys(("januari", "january", "jan"), 1),
@@ -89,6 +91,30 @@ def _spans(text: str) -> list[tuple[str, int | None, object]]:
 def _quarter_end(year: int, number: int) -> date:
     month = 3 * number
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_SINGLE_MONTH = re.compile(rf"\b{_MONTH}\b")
+
+
+def quarter_label(text: str) -> str | None:
+    """ "2026Q3" for a quarter as units write it in a cell: TW III 2026, Triwulan 3 Tahun 2026, Q3-2026, 2026Q3,
+    a semester or month range (the quarter it ends in), a month (September 2026) or a date (30/09/2026)."""
+    day = date_of(text)
+    if day is None:
+        flat = _flat(text)
+        years = set(_YEAR.findall(flat))
+        if len(years) != 1:
+            return None
+        year = int(years.pop())
+        spans = {span(year) for _, _, span in _spans(flat)}
+        months = {MONTHS[month] for month in _SINGLE_MONTH.findall(flat)}
+        if len(spans) == 1:
+            day = spans.pop()[1]
+        elif not spans and len(months) == 1:
+            day = date(year, months.pop(), 1)
+        else:
+            return None
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def survey_period(preamble: Sequence[str], file_name: str) -> SurveyPeriod:

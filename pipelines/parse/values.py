@@ -1,4 +1,4 @@
-"""Typed values from the strings units export: dates, rupiah amounts, small integers.
+"""Typed values from the strings units export: dates, rupiah amounts, small integers, percentages.
 
 Exports repeat the same few hundred date and amount strings millions of times, so each
 parser works on the distinct strings (Arrow dictionary encoding) and maps back.
@@ -39,7 +39,7 @@ def _on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> pa.
     return pc.take(parsed_dictionary, encoded.indices)
 
 
-def _date_of(text: str) -> date | None:
+def date_of(text: str) -> date | None:
     """One date string → its calendar date in Jakarta, or None; strict (31/02 is no date)."""
     if re.search(_WITH_OFFSET, text):  # an instant: the date is the one in Jakarta
         try:
@@ -67,7 +67,7 @@ def _date_of(text: str) -> date | None:
 
 def _parse_dates(strings: pa.Array) -> pa.Array:
     # Runs once per distinct string, so the careful Python parsers cost little.
-    return pa.array([_date_of(text) if text else None for text in strings.to_pylist()], pa.date32())
+    return pa.array([date_of(text) if text else None for text in strings.to_pylist()], pa.date32())
 
 
 def parse_dates(values: pa.Array) -> pa.Array:
@@ -121,6 +121,22 @@ def _parse_decimals(strings: pa.Array) -> pa.Array:
 def parse_decimals(values: pa.Array) -> pa.Array:
     """Scores such as "3,50" (Indonesian decimal comma) or "3.5"; a thousands separator is not expected."""
     return _on_distinct(values, _parse_decimals)
+
+
+def parse_percent(values: pa.Array) -> pa.Array:
+    """Percentages 0-100 from "75", "75%" or "75,5 %". A column of plain fractions of one, at least one of them
+    not whole, is Excel's percent format (0.75 shown as 75%): it is scaled to percent."""
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    marked = pc.fill_null(pc.match_substring(text, "%"), False)
+    numbers = parse_decimals(pc.utf8_trim_whitespace(pc.replace_substring(text, "%", "")))
+    plain = pc.filter(numbers, pc.and_(pc.invert(marked), pc.is_valid(numbers)))
+    fractions = (
+        not pc.any(marked).as_py()
+        and len(plain) > 0
+        and pc.max(plain).as_py() <= 1
+        and pc.any(pc.not_equal(plain, pc.floor(plain))).as_py()
+    )
+    return pc.multiply(numbers, 100.0) if fractions else numbers
 
 
 def map_labels(values: pa.Array, lookup: Callable[[str], str | None]) -> pa.Array:

@@ -20,6 +20,7 @@ RULE_LABELS = {
     "not_a_date": "Bukan tanggal yang valid",
     "not_an_amount": "Bukan nominal rupiah yang valid",
     "not_a_number": "Bukan angka",
+    "not_a_quarter": "Bukan triwulan yang valid",
     "unknown_value": "Nilai tidak dikenal",
     "other_unit": "Data milik unit lain",
     "no_standard": "Belum ada standar pelayanan pada tanggal itu",

@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 from pipelines.datasets.skm_response import RESPONDENT_PROFILE
 from pipelines.indicators.workdays import holiday_calendar
 from pipelines.parse.age import LOWER_BOUNDS
+from pipelines.parse.survey_period import ROMAN
 from pipelines.periods import Quarter
 from pipelines.registry import Unit, registry
 from pipelines.samples.forms import kobo_csv_bytes, ms_forms_bytes, tally_bytes, worksheet_bytes
@@ -37,6 +38,7 @@ from pipelines.samples.profiles import (
     LAST_NAMES,
     PERCEPTION_QUESTIONS,
     PERSONAL_HEADERS,
+    PLANNED_ACTIONS,
     PROFILE_BLANK_SHARE,
     PROFILE_SHARES,
     SERVICE_HEADERS,
@@ -50,6 +52,8 @@ from pipelines.samples.profiles import (
 from pipelines.storage import DataRoot, data_root
 
 log = logging.getLogger(__name__)
+
+ROMAN_QUARTERS = {number: numeral.upper() for numeral, number in ROMAN.items()}
 
 XLSX_MAX_ROWS = 200_000
 ROWS_PER_CSV = 250_000
@@ -361,6 +365,34 @@ def _lke_worksheet(unit: Unit, quarter: Quarter) -> pa.Table:
     )
 
 
+def _action_plan(unit: Unit, quarter: Quarter) -> pa.Table:
+    """The unit's quarterly action-plan report: actions planned over the year, realised so far (a dateless
+    worksheet: its title states the quarter)."""
+    rng = _rng(unit.code, quarter, "action_plan")
+    year_quarters = [Quarter(quarter.year, number) for number in range(1, 5)]
+    planned = rng.choice(len(year_quarters), len(PLANNED_ACTIONS))
+    realisation = []
+    for index in planned:
+        due = year_quarters[index]
+        done = due <= quarter and rng.random() < 0.75
+        realisation.append(100 if done else int(rng.integers(0, 10)) * 10)
+    return pa.table(
+        {
+            "No": [str(number) for number in range(1, len(PLANNED_ACTIONS) + 1)],
+            "Area Perubahan": [action[0] for action in PLANNED_ACTIONS],
+            "Unsur/Indikator": [action[1] for action in PLANNED_ACTIONS],
+            "Rencana Aksi": [action[2] for action in PLANNED_ACTIONS],
+            "Output": [action[3] for action in PLANNED_ACTIONS],
+            "Penanggung Jawab": [action[4] for action in PLANNED_ACTIONS],
+            "Waktu Pelaksanaan": [f"TW {ROMAN_QUARTERS[year_quarters[i].quarter]} {quarter.year}" for i in planned],
+            "Realisasi (%)": [f"{value}%" for value in realisation],
+            "Status": ["Selesai" if value == 100 else "Proses" if value else "Belum" for value in realisation],
+            "Bukti Dukung": [f"https://drive.example.go.id/zi/{unit.code.lower()}/{n}" if value else ""
+                             for n, value in enumerate(realisation, start=1)],
+        }
+    )  # fmt: skip
+
+
 def _csv_bytes(table: pa.Table, profile: ExportProfile) -> bytes:
     sink = io.BytesIO()
     pacsv.write_csv(table, sink, pacsv.WriteOptions(delimiter=profile.delimiter, quoting_style="needed"))
@@ -418,7 +450,8 @@ def _write_exports(
 
 
 def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | None = None) -> dict[str, list[str]]:
-    """Write every unit's service log, SKM, complaint, ZI perception and LKE exports; `rows` service rows in all."""
+    """Write every unit's service log, SKM, complaint, ZI perception, LKE and action-plan exports; `rows` service rows
+    in all."""
     root = root or data_root()
     units = registry().units
     volumes = np.array([export_profile(position).volume for position in range(len(units))])
@@ -430,7 +463,7 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
             profile = replace(profile, file_format="csv")
         for stale in root.list_files("landing", unit.code):
             if f"_{quarter}" in stale and stale.startswith(
-                ("layanan_", "skm_", "pengaduan_", "survei_persepsi_", "lke_")
+                ("layanan_", "skm_", "pengaduan_", "survei_persepsi_", "lke_", "rencana_aksi_")
             ):
                 root.delete_file("landing", unit.code, stale)
         service_log = _service_log(unit, quarter, int(unit_rows), profile)
@@ -438,12 +471,22 @@ def write_samples(quarter: Quarter, rows: int = DEFAULT_ROWS, root: DataRoot | N
         complaints = _complaints(unit, quarter, max(int(unit_rows * 0.02), 3))
         perception = _perception_responses(unit, quarter, max(int(unit_rows * profile.skm_share / 2), 12), profile)
         plain_csv = replace(profile, file_format="csv", delimiter=",", encoding="utf-8")
+        worksheet = replace(profile, file_format="xlsx")
         written[unit.code] = [
             *_write_exports(root, unit, quarter, "layanan", service_log, profile, "LAPORAN PELAYANAN PUBLIK"),
             *_skm_from_tool(root, unit, quarter, skm_rows, profile),
             *_write_exports(root, unit, quarter, "pengaduan", complaints, plain_csv, "REKAP PENGADUAN"),
             *_write_exports(root, unit, quarter, "survei_persepsi", perception, plain_csv, "SURVEI PERSEPSI ZI"),
             *_write_exports(root, unit, quarter, "lke", _lke_worksheet(unit, quarter), plain_csv, "LKE ZI"),
+            *_write_exports(
+                root,
+                unit,
+                quarter,
+                "rencana_aksi",
+                _action_plan(unit, quarter),
+                worksheet,
+                "LAPORAN MONEV RENCANA AKSI ZONA INTEGRITAS",
+            ),
         ]
         log.info("%s: %d service rows, %d survey responses (%s)", unit.code, service_log.num_rows, skm_rows,
                  profile.skm_tool)  # fmt: skip

@@ -238,3 +238,23 @@ EXPORT_STYLES = (
 def export_profile(position: int) -> ExportProfile:
     """The export style of the unit at `position` in the registry."""
     return EXPORT_STYLES[position % len(EXPORT_STYLES)]
+
+
+PLANNED_ACTIONS = (
+    ("Manajemen Perubahan", "", "Sosialisasi janji layanan dan maklumat pelayanan", "Berita acara sosialisasi",
+     "Ketua Tim Kerja ZI"),
+    ("Penataan Tatalaksana", "", "Digitalisasi alur permohonan layanan", "SOP alur layanan daring",
+     "Kepala Subbagian Tata Usaha"),
+    ("Penguatan Pengawasan", "", "Pemasangan banner anti pungli dan anti gratifikasi di ruang layanan",
+     "Banner terpasang", "Kepala Seksi Pelayanan"),
+    ("Peningkatan Kualitas Pelayanan Publik", "", "Survei kepuasan masyarakat setiap triwulan", "Laporan SKM",
+     "Kepala Seksi Pelayanan"),
+    ("SKM", "U3 Waktu Penyelesaian", "Penambahan petugas loket pada jam sibuk", "Waktu tunggu turun",
+     "Kepala Seksi Pelayanan"),
+    ("SKM", "U9", "Perbaikan ruang tunggu dan papan informasi layanan", "Ruang tunggu layak", "Pengelola Sarpras"),
+    ("Survei Persepsi", "Indeks Persepsi Anti Korupsi", "Kanal pengaduan pungli melalui WhatsApp",
+     "Kanal pengaduan aktif", "Koordinator Pengaduan"),
+    ("Penataan Sistem Manajemen SDM", "", "Pelatihan pelayanan prima bagi petugas loket", "Sertifikat pelatihan",
+     "Kepala Subbagian Tata Usaha"),
+)  # fmt: skip
+"""A unit's ZI action plan and survey follow-ups: (area, linked indicator or element, action, output, role)."""
