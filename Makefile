@@ -22,11 +22,12 @@ export AIRFLOW__API__PORT := 8080
 export MONEV_DATA_ROOT ?= $(CURDIR)/data
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help setup demo test lint airflow clean data-dictionary
+.PHONY: help setup demo test test-fast lint airflow clean data-dictionary
 
 help:
 	@echo "make demo     sample exports -> the real DAGs (airflow dags test) for $(QUARTER) -> summary and release path"
 	@echo "make test     lint and the test suite (unit, DAG integrity, end-to-end through airflow dags test, live scheduler)"
+	@echo "make test-fast  the unit layer only (tests/unit: no servers, no Airflow), in well under a minute"
 	@echo "make airflow  the Airflow UI on the same home (http://localhost:8080)"
 	@echo "make data-dictionary  regenerate docs/data_dictionary.md from the schemas and the indicator catalogue"
 
@@ -52,6 +53,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -q tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -79,8 +79,8 @@ def storage(production: bool, scratch: Path) -> Iterator[dict[str, str]]:
     if not production:
         yield {"MONEV_DATA_ROOT": str(scratch / "data"), "MONEV_CATALOG_URL": f"sqlite:///{scratch}/catalog.sqlite"}
         return
-    from tests.postgres_server import create_databases, postgres_server
-    from tests.s3_server import create_bucket, s3_server
+    from tests.support.postgres_server import create_databases, postgres_server
+    from tests.support.s3_server import create_bucket, s3_server
 
     with postgres_server() as address, s3_server() as endpoint:
         create_databases(address, "monev_catalog")

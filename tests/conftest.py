@@ -37,7 +37,7 @@ def quarter() -> Quarter:
 @pytest.fixture(scope="session")
 def postgres_address():
     """host:port of a PostgreSQL server started for this test session."""
-    from tests.postgres_server import postgres_server
+    from tests.support.postgres_server import postgres_server
 
     with postgres_server() as address:
         yield address
@@ -69,7 +69,7 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="module")
 def inbox():
     """A real SMTP server for a whole module: (what it received, its port); DAG tasks deliver to it."""
-    from tests.smtp_server import smtp_server
+    from tests.support.smtp_server import smtp_server
 
     with smtp_server() as (messages, port):
         yield messages, port

@@ -10,8 +10,8 @@ import pytest
 
 from pipelines.notify.alerts import on_pull_failure
 from pipelines.sources import SourceError
-from tests.airflow_cli import airflow_env, migrate
-from tests.smtp_server import smtp_server
+from tests.support.airflow_cli import airflow_env, migrate
+from tests.support.smtp_server import smtp_server
 
 SMTP_CONNECTION = "smtp://127.0.0.1:{port}?from_email=monev%40disnakertrans.jatimprov.go.id&disable_tls=true"
 
@@ -57,8 +57,8 @@ def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, confi
     from pipelines.periods import Quarter
     from pipelines.samples.generate import write_samples
     from pipelines.storage import DataRoot
-    from tests.airflow_cli import AIRFLOW
-    from tests.http_server import SurveyApi, serve
+    from tests.support.airflow_cli import AIRFLOW
+    from tests.support.http_server import SurveyApi, serve
 
     config_dir("UPT-P2TK", {"kind": "sql", "name": "sipp", "conn_id": "sipp_db", "dataset": "service_log",
                             "table": "layanan", "watermark_column": "updated_at"})  # fmt: skip

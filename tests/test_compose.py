@@ -31,7 +31,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from pipelines.registry import registry
-from tests.postgres_server import postgres_server
+from tests.support.postgres_server import postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = REPO / "docker-compose.yml"

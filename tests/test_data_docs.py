@@ -11,7 +11,7 @@ from pipelines.ingest.run import ingest_unit
 from pipelines.quality.data_docs import SITE, VALIDATIONS, build_data_docs
 from pipelines.samples.generate import write_samples
 from pipelines.warehouse.schemas import FACT_TABLES
-from tests.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
+from tests.support.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
 
 UNITS = ("UPT-P2TK", "BID-WAS")
 

@@ -11,7 +11,7 @@ from pipelines.publish.delivery import DeliveryUncertain, copy_release, email_re
 from pipelines.publish.release import publish_release
 from pipelines.runstate import release_log
 from pipelines.storage import DataRoot
-from tests.smtp_server import smtp_server
+from tests.support.smtp_server import smtp_server
 from tests.test_release import AFTER_DEADLINE, reported  # noqa: F401  (fixture)
 
 SMTP_CONNECTION = "smtp://127.0.0.1:{port}?from_email=monev%40disnakertrans.jatimprov.go.id&disable_tls=true"
@@ -93,7 +93,7 @@ def test_the_copy_goes_to_the_publish_location_once(sealed, data_root, tmp_path)
 
 
 def test_the_copy_goes_to_object_storage(sealed, data_root):
-    from tests.s3_server import create_bucket, s3_server
+    from tests.support.s3_server import create_bucket, s3_server
 
     with s3_server() as endpoint:
         create_bucket(endpoint, "portal")

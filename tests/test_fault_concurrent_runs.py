@@ -18,9 +18,11 @@ from pipelines.runstate.locks import LockTimeout, exclusive
 from pipelines.runstate.store import engine, run_lock
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
-from tests.airflow_cli import REPO, airflow_env, finished, migrate, start_dags_test
-from tests.outcome import catalog, tables
-from tests.smtp_server import smtp_server
+from pipelines.warehouse.schemas import FACT_TABLES
+from tests.support.airflow_cli import REPO, airflow_env, finished, migrate, start_dags_test
+from tests.support.few_units import few_units
+from tests.support.outcome import catalog, tables
+from tests.support.smtp_server import smtp_server
 
 HOLD_THEN_RELEASE = """
 import sys, time
@@ -120,16 +122,20 @@ def run_chain(root: Path, smtp_port: int, copies: int) -> None:
         assert run.returncode == 0, output[max(first_error, 0) :][:6000]
 
 
+def chain_outcome(root: Path, copies: int, quarter) -> dict:
+    write_samples(quarter, rows=700, root=DataRoot(str(root)))
+    with smtp_server() as (inbox, port):
+        run_chain(root, port, copies)
+    outcome = {"warehouse": tables(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
+    return outcome | {"releases": sorted(path.name for path in (root / "releases" / "2026-Q3").iterdir())}
+
+
 @pytest.mark.e2e
 def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
     outcomes = {}
-    for copies in (1, 2):
-        root = tmp_path / f"{copies}-runs"
-        write_samples(quarter, rows=700, root=DataRoot(str(root)))
-        with smtp_server() as (inbox, port):
-            run_chain(root, port, copies)
-        outcomes[copies] = {"warehouse": tables(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
-        outcomes[copies]["releases"] = sorted(path.name for path in (root / "releases" / "2026-Q3").iterdir())
+    with few_units(tmp_path / "config"):
+        for copies in (1, 2):
+            outcomes[copies] = chain_outcome(tmp_path / f"{copies}-runs", copies, quarter)
     one, two = outcomes[1], outcomes[2]
     assert two["e-mails"] == one["e-mails"] == 1
     assert two["releases"] == one["releases"] == ["v1"]
@@ -140,7 +146,7 @@ def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
     assert not differing, differing
 
 
-INGEST_TABLES = ("service_log", "skm_response", "complaint_log", "zi_perception", "zi_lke", "dq_results", "quarantine")
+INGEST_TABLES = (*FACT_TABLES, "dq_results", "quarantine")
 INGEST_EVERY_UNIT = (
     "from pipelines.ingest.run import ingest_unit; from pipelines.periods import Quarter; "
     "from pipelines.registry import registry\n"
@@ -156,6 +162,11 @@ def ingested(root: Path) -> dict:
 @pytest.mark.e2e
 def test_two_ingest_dag_runs_for_the_same_quarter_at_once_load_as_one(tmp_path, quarter):
     """Two Airflow deployments (or a manual run beside the scheduler's) run monev_ingest on one data root."""
+    with few_units(tmp_path / "config"):
+        two_ingest_dag_runs(tmp_path, quarter)
+
+
+def two_ingest_dag_runs(tmp_path: Path, quarter) -> None:
     reference, shared = tmp_path / "reference", tmp_path / "shared"
     for root in (reference, shared):
         write_samples(quarter, rows=700, root=DataRoot(str(root)))

@@ -24,9 +24,9 @@ import pytest
 from pipelines.periods import Quarter
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
-from tests.airflow_cli import REPO
-from tests.outcome import catalog, tables
-from tests.smtp_server import smtp_server
+from tests.support.airflow_cli import REPO
+from tests.support.outcome import catalog, tables
+from tests.support.smtp_server import smtp_server
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from pipelines.periods import Quarter
 from pipelines.storage import DataRoot
 from pipelines.warehouse.partitions import PART_FILE, partition_parts, replace_partition
-from tests.airflow_cli import REPO
+from tests.support.airflow_cli import REPO
 
 ROWS = 400_000
 Q3 = Quarter(2026, 3)

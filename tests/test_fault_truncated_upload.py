@@ -14,7 +14,7 @@ import textwrap
 
 from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.runstate.received_files import ingest_log
-from tests.airflow_cli import REPO
+from tests.support.airflow_cli import REPO
 from tests.test_ingest import HEADER, drop, warehouse_rows
 
 UNIT = "BID-PPKK"

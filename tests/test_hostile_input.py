@@ -32,7 +32,7 @@ from pipelines.sources import Delivery, SourceError
 from pipelines.storage import DataRoot
 from pipelines.warehouse.query import connect
 from tests.conftest import Q3_2026
-from tests.http_server import SurveyApi, serve
+from tests.support.http_server import SurveyApi, serve
 from tests.test_ingest import FILLER_ROWS, GOOD_ROWS, HEADER
 
 CORPUS = Path(__file__).parent / "hostile"

@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from pipelines.samples.generate import write_samples
-from pipelines.storage import DataRoot
-from tests.airflow_services import LiveAirflow
-from tests.live_chain import CHAIN, Chain, running_chain, scheduled_publish_quarter
-from tests.postgres_server import create_databases
-from tests.redis_server import redis_server
+from tests.support.airflow_services import LiveAirflow
+from tests.support.live_chain import CHAIN, Chain, running_chain, scheduled_publish_quarter, write_live_samples
+from tests.support.postgres_server import create_databases
+from tests.support.redis_server import redis_server
 
 pytestmark = pytest.mark.live
 
@@ -37,8 +35,8 @@ def late_unit_files(tmp_path_factory) -> Path:
 def celery_chain(tmp_path_factory, postgres_address, late_unit_files) -> Iterator[Chain]:
     """The production executor: CeleryExecutor, Redis, PostgreSQL; the deadline far off, one unit held back."""
     home, data = tmp_path_factory.mktemp("celery_home"), tmp_path_factory.mktemp("celery_data")
-    root = DataRoot(str(data))
-    write_samples(scheduled_publish_quarter(), rows=1_400, root=root)
+    config = tmp_path_factory.mktemp("celery_config")
+    root = write_live_samples(scheduled_publish_quarter(), 600, data, config)
     for name in root.list_files("landing", LATE_UNIT):
         (late_unit_files / name).write_bytes(root.read_bytes("landing", LATE_UNIT, name))
         root.fs.delete_file(root.path("landing", LATE_UNIT, name))
@@ -57,7 +55,7 @@ def celery_chain(tmp_path_factory, postgres_address, late_unit_files) -> Iterato
             "MONEV_GATE_RETRIES": "40",
         }
         worker = {"celery-worker": ["celery", "worker", "--concurrency", "2"]}
-        with running_chain(home, data, settings, worker, metadata) as chain:
+        with running_chain(home, data, config, settings, worker, metadata) as chain:
             yield chain
 
 

@@ -15,16 +15,21 @@ import pytest
 
 from pipelines.orchestration.asset_events import FACT_TABLES
 from pipelines.periods import Quarter
-from pipelines.registry import registry
-from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
-from tests.live_chain import RECIPIENTS, Chain, running_chain, scheduled_publish_quarter
+from tests.support.few_units import FEW_UNITS
+from tests.support.live_chain import (
+    RECIPIENTS,
+    Chain,
+    running_chain,
+    scheduled_publish_quarter,
+    write_live_samples,
+)
 
 pytestmark = pytest.mark.live
 
 CORRECTED_UNIT = "UPT-K3"
 REPUBLISH_INTERVAL_SECONDS = 120
-UNITS = registry().unit_codes
+UNITS = list(FEW_UNITS)
 
 
 def catalog_rows(root: DataRoot, table: str) -> list[dict]:
@@ -50,13 +55,14 @@ def correct_complaints(root: DataRoot, quarter: Quarter) -> str:
 def local_chain(tmp_path_factory) -> Iterator[Chain]:
     """The embedded default: LocalExecutor on SQLite, the samples in landing/, the deadline passed."""
     home, data = tmp_path_factory.mktemp("live_home"), tmp_path_factory.mktemp("live_data")
-    write_samples(scheduled_publish_quarter(), rows=1_400, root=DataRoot(str(data)))
+    config = tmp_path_factory.mktemp("live_config")
+    write_live_samples(scheduled_publish_quarter(), 600, data, config)
     settings = {
         "MONEV_PUBLISH_LOCATION": str(tmp_path_factory.mktemp("publikasi")),
         "MONEV_PUBLISH_DEADLINE_DAYS": "0",
         "MONEV_REPUBLISH_INTERVAL_HOURS": str(REPUBLISH_INTERVAL_SECONDS / 3600),
     }
-    with running_chain(home, data, settings) as chain:
+    with running_chain(home, data, config, settings) as chain:
         yield chain
 
 

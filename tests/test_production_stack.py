@@ -18,10 +18,11 @@ from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
-from tests.airflow_cli import airflow_env, dags_test, migrate
-from tests.postgres_server import create_databases
-from tests.s3_server import create_bucket, s3_server
-from tests.smtp_server import smtp_server
+from tests.support.airflow_cli import airflow_env, dags_test, migrate
+from tests.support.few_units import few_units
+from tests.support.postgres_server import create_databases
+from tests.support.s3_server import create_bucket, s3_server
+from tests.support.smtp_server import smtp_server
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +35,7 @@ BUCKET = "monev"
 def stack(postgres_address, tmp_path_factory):
     """Sample exports on S3 → monev_ingest → monev_indicators → monev_publish, Airflow on PostgreSQL."""
     create_databases(postgres_address, "airflow_production", "monev_catalog")
-    with s3_server() as endpoint, smtp_server() as (inbox, smtp_port):
+    with few_units(tmp_path_factory.mktemp("config")), s3_server() as endpoint, smtp_server() as (inbox, smtp_port):
         create_bucket(endpoint, BUCKET)
         on_s3 = f"?endpoint_override={endpoint}&scheme=http"
         root_uri = f"s3://{BUCKET}/data{on_s3}"

@@ -11,7 +11,7 @@ from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, Value
 from pipelines.publish.report import report_html, report_pdf
 from pipelines.registry import registry
-from tests.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
+from tests.support.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
 
 Q2, Q3 = Quarter(2026, 2), Quarter(2026, 3)
 WITHHELD = "UPT-P2TK"

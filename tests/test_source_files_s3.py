@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 
 from pipelines.ingest.run import ingest_unit
-from tests.s3_server import create_bucket, s3_server
+from tests.support.s3_server import create_bucket, s3_server
 from tests.test_ingest import FILLER_ROWS, GOOD_ROWS, HEADER
 
 

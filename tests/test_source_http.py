@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.sources import SourceError
-from tests.http_server import SurveyApi, serve
+from tests.support.http_server import SurveyApi, serve
 
 ELEMENTS = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pipelines.ingest.run import ingest_unit, pull_source
 from pipelines.runstate import received_files
 from pipelines.sources import SourceError
-from tests.postgres_server import create_databases
+from tests.support.postgres_server import create_databases
 
 JAKARTA = timezone(timedelta(hours=7))
 CREATE = """

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from pipelines.storage import DataRoot
-from tests.s3_server import create_bucket, s3_server
+from tests.support.s3_server import create_bucket, s3_server
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
 
@@ -26,9 +31,37 @@ def airflow_env(home: Path, data_root: Path) -> dict[str, str]:
 
 
 def migrate(env: dict[str, str]) -> None:
+    """A migrated metadata database for `env`. On SQLite, a copy of one database migrated once per Airflow version
+    on this machine, shared by every test and test worker: migrating takes many seconds, copying a file none."""
+    url = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    if not url.startswith("sqlite:///"):
+        _migrate(env)
+        return
+    target = Path(url.removeprefix("sqlite:///"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_template(), target)
+
+
+def _migrate(env: dict[str, str]) -> None:
     result = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         raise AssertionError(f"airflow db migrate failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
+
+
+def _migrated_template() -> Path:
+    """The shared migrated SQLite database, made by whichever test worker needs it first (the others wait)."""
+    folder = Path(tempfile.gettempdir()) / f"monev-test-airflow-{os.getuid()}"
+    folder.mkdir(exist_ok=True)
+    key = hashlib.sha256(f"{sys.prefix}|{version('apache-airflow')}".encode()).hexdigest()[:16]
+    template = folder / f"airflow-{key}.db"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            home = Path(tempfile.mkdtemp(dir=folder))
+            _migrate(airflow_env(home, home / "data"))
+            (home / "airflow.db").rename(template)
+            shutil.rmtree(home)
+    return template
 
 
 def start_dags_test(env: dict[str, str], dag_id: str, logical_date: str, conf: dict | None = None) -> subprocess.Popen:

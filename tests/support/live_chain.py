@@ -15,11 +15,13 @@ import pendulum
 from pipelines.periods import Quarter, last_complete_quarter
 from pipelines.settings import TIMEZONE
 from pipelines.storage import DataRoot
-from tests.airflow_services import LiveAirflow, live_airflow, live_env
-from tests.postgres_server import free_port
-from tests.smtp_server import Inbox, smtp_server
+from tests.support.airflow_services import LiveAirflow, live_airflow, live_env
+from tests.support.few_units import few_units
+from tests.support.postgres_server import free_port
+from tests.support.smtp_server import Inbox, smtp_server
 
 CHAIN = ("monev_ingest", "monev_indicators", "monev_publish")
+
 RECIPIENTS = "biro.organisasi@reformasi.example.go.id"
 
 
@@ -46,11 +48,25 @@ class Chain:
         return self.inbox.messages
 
 
+def write_live_samples(quarter: Quarter, rows: int, data: Path, config: Path) -> DataRoot:
+    """A copy of config/ holding only FEW_UNITS, and their sample exports in `data`."""
+    from pipelines.samples.generate import write_samples
+
+    root = DataRoot(str(data))
+    with few_units(config):
+        write_samples(quarter, rows=rows, root=root)
+    return root
+
+
 @contextmanager
-def running_chain(home: Path, data: Path, settings: dict[str, str], extra=None, metadata_url=None) -> Iterator[Chain]:
-    """A live Airflow over the data root, its own SMTP server, the three DAGs parsed, then unpaused."""
+def running_chain(
+    home: Path, data: Path, config: Path, settings: dict[str, str], extra=None, metadata_url=None
+) -> Iterator[Chain]:
+    """A live Airflow over the data root and the config folder (write_live_samples), its own SMTP server, the three
+    DAGs parsed, then unpaused."""
     with smtp_server() as (inbox, smtp_port):
         env = live_env(home, data, free_port(), metadata_url) | {
+            "MONEV_CONFIG_DIR": str(config),
             "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{smtp_port}?disable_tls=true",
             "MONEV_REPORT_RECIPIENTS": RECIPIENTS,
             # Every two minutes: a file landed meanwhile is taken soon, and the runs leave gaps in which

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import requests
 
-from tests.airflow_cli import AIRFLOW, REPO, migrate
+from tests.support.airflow_cli import AIRFLOW, REPO, migrate
 
 T = TypeVar("T")
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")

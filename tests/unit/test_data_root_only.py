@@ -8,9 +8,10 @@ few modules allowed some are listed with the reason, and an entry no longer need
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pipelines"
+from pipelines.settings import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "pipelines"
 
 LOCAL_IO_MODULES = {"pathlib", "tempfile", "shutil", "glob", "os.path"}
 OS_FILE_CALLS = {"makedirs", "mkdir", "remove", "unlink", "rename", "replace", "listdir", "scandir", "walk", "rmdir"}

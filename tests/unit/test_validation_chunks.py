@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.quality.chunks import chunk_of_rows, validate_in_chunks
 from pipelines.quality.gx_runner import validate_frame
-from tests.test_suites import PARAMETERS, service_log
+from tests.unit.test_suites import PARAMETERS, service_log
 
 
 def many_service_rows() -> pd.DataFrame:

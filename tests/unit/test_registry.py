@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.registry import RegistryError, load_registry, registry, unconfirmed_standards
+from pipelines.settings import REPO_ROOT
 
 ZI_UNITS = ["BID-WAS", "UPT-K3", "BID-PPKK", "UPT-BLK-SBY", "UPT-BLK-PSR", "UPT-BLK-MDN", "UPT-P2TK"]
 
@@ -67,7 +68,7 @@ def test_unknown_unit_names_the_known_ones():
 
 
 def test_broken_registry_error_names_line_and_field(tmp_path: Path):
-    good = (Path(__file__).parent.parent / "config" / "units.yaml").read_text()
+    good = (REPO_ROOT / "config" / "units.yaml").read_text()
     broken = good.replace(
         "{valid_from: 2021-01-01, sla_days: 2, tariff: 0, confirmed: false}",
         "{valid_from: 2021-01-01, sla_days: -2, tariff: 0, confirmed: false}",
@@ -83,7 +84,7 @@ def test_broken_registry_error_names_line_and_field(tmp_path: Path):
 
 
 def test_registry_rejects_a_unit_of_an_undeclared_agency(tmp_path: Path):
-    good = (Path(__file__).parent.parent / "config" / "units.yaml").read_text()
+    good = (REPO_ROOT / "config" / "units.yaml").read_text()
     path = tmp_path / "units.yaml"
     path.write_text(
         good.replace(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.postgres_server import free_port
+from tests.support.postgres_server import free_port
 
 
 @contextmanager
