@@ -22,6 +22,7 @@ from pipelines.samples.generate import write_samples
 from pipelines.samples.profiles import PLANNED_ACTIONS
 from pipelines.warehouse.query import connect
 from pipelines.warehouse.schemas import FACT_TABLES
+from tests.support.few_units import FEW_UNITS, few_units
 
 UNIT = "UPT-P2TK"
 REPO = Path(__file__).resolve().parents[1]
@@ -77,10 +78,12 @@ def test_a_linked_indicator_is_named_by_code_name_or_skm_element():
     assert indicator_reference("Indeks Kepuasan Masyarakat", config) == "ikm"
 
 
-def test_every_units_sample_plan_loads_whole(data_root, quarter):
-    write_samples(quarter, rows=700)
-    for unit in registry().unit_codes:
-        ingest_unit(unit, quarter)
+def test_every_units_sample_plan_loads_whole(data_root, quarter, tmp_path):
+    with few_units(tmp_path / "config"):
+        write_samples(quarter, rows=400)
+        for unit in FEW_UNITS:
+            ingest_unit(unit, quarter)
+        annex = quality_annex_rows(registry(), quarter, data_root)
     rows = (
         connect()
         .execute(
@@ -89,13 +92,13 @@ def test_every_units_sample_plan_loads_whole(data_root, quarter):
         )
         .fetchall()
     )
-    assert [row[0] for row in rows] == sorted(registry().unit_codes)
+    assert [row[0] for row in rows] == sorted(FEW_UNITS)
     assert {row[1] for row in rows} == {len(PLANNED_ACTIONS)}
     assert all(row[2].startswith("2026Q") and 0 <= row[3] <= 100 and row[4] == 3 for row in rows)
     quarantined = connect().execute("SELECT count(*) FROM quarantine WHERE dataset = 'action_plan'").fetchone()[0]
     assert quarantined == 0
-    annex = [row for row in quality_annex_rows(registry(), quarter, data_root) if row["data"].startswith("rencana")]
-    assert len(annex) == len(registry().units) and {row["status"] for row in annex} == {"sesuai"}
+    plans = [row for row in annex if row["data"] == DATASETS["action_plan"].label]
+    assert len(plans) == len(FEW_UNITS) and {row["status"] for row in plans} == {"sesuai"}
 
 
 def test_a_bad_required_value_quarantines_its_row_and_a_bad_link_or_status_only_empties_it(data_root, quarter):

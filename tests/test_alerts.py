@@ -58,12 +58,14 @@ def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, confi
     from pipelines.samples.generate import write_samples
     from pipelines.storage import DataRoot
     from tests.support.airflow_cli import AIRFLOW
+    from tests.support.few_units import keep_units
     from tests.support.http_server import SurveyApi, serve
 
     config_dir("UPT-P2TK", {"kind": "sql", "name": "sipp", "conn_id": "sipp_db", "dataset": "service_log",
                             "table": "layanan", "watermark_column": "updated_at"})  # fmt: skip
     for unit, conn_id in (("UPT-BLK-SBY", "api_refusing"), ("UPT-K3", "api_failing"), ("BID-WAS", "api_slow")):
         config_dir(unit, http_source(conn_id))
+    keep_units(tmp_path / "config", ("BID-WAS", "UPT-K3", "BID-PPKK", "UPT-BLK-SBY", "UPT-P2TK"))
     data = tmp_path / "data"
     write_samples(Quarter(2026, 3), rows=700, root=DataRoot(str(data)))
     env = airflow_env(tmp_path / "airflow", data)

@@ -3,6 +3,7 @@ import io
 
 from pipelines.cli.main import build_parser, main
 from pipelines.samples.generate import write_samples
+from tests.support.few_units import FEW_UNITS, few_units
 
 
 def test_help_explains_each_command():
@@ -11,15 +12,17 @@ def test_help_explains_each_command():
         assert command in text
 
 
-def test_run_then_query_indicators_as_csv(data_root, quarter, capsys):
-    write_samples(quarter, rows=1_400)
-    assert main(["run", "--quarter", "2026Q3"]) == 0
-    out = capsys.readouterr().out
-    assert "UPT-P2TK" in out and f"v1 published: {data_root.uri_of('releases', '2026-Q3', 'v1')}" in out
+def test_run_then_query_indicators_as_csv(data_root, quarter, capsys, tmp_path):
+    with few_units(tmp_path / "config"):
+        write_samples(quarter, rows=600)
+        assert main(["run", "--quarter", "2026Q3"]) == 0
+        out = capsys.readouterr().out
+        assert all(unit in out for unit in FEW_UNITS)
+        assert f"v1 published: {data_root.uri_of('releases', '2026-Q3', 'v1')}" in out
     assert "e-mail: not sent (no 'monev_smtp' connection)" in out
     sql = "SELECT unit_code, year, quarter, indicator_code, value, category, n FROM unit_quarter_indicators"
     assert main(["query", sql + " WHERE indicator_code = 'ikm' ORDER BY unit_code", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 7
+    assert len(rows) == len(FEW_UNITS)
     assert all(row["category"] in {"A", "B", "C", "D"} and 25 <= float(row["value"]) <= 100 for row in rows)
     assert {row["year"] for row in rows} == {"2026"}

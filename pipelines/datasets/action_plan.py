@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pipelines.datasets.spec import Column, DatasetSpec
 
+DESCRIPTION = (
+    "The unit's Zona Integritas action plan and the follow-up plans of its SKM and perception results, as reported "
+    "for the quarter: one row per action."
+)
 SPEC = DatasetSpec(
-    name="action_plan",
-    label="rencana aksi ZI dan rencana tindak lanjut",
-    description="The unit's Zona Integritas action plan and the follow-up plans of its SKM and perception results, "
-    "as reported for the quarter: one row per action.",
-    key="action_id",
-    period_column="reported_date",
-    period_from_title=True,
+    "action_plan", "rencana aksi ZI dan rencana tindak lanjut", DESCRIPTION,
+    key="action_id", period_column="reported_date", period_from_title=True,
     columns=(
         Column("action_id", "string", "The unit's number or code of the action.", required=True, nullable=False),
         Column("reported_date", "date32", "Date of the report; for a worksheet without dates, the last day of the "

@@ -6,11 +6,9 @@ from pipelines.datasets.shared import PERSON_KEY, service_code
 from pipelines.datasets.spec import Column, DatasetSpec
 
 SPEC = DatasetSpec(
-    name="complaint_log",
-    label="log pengaduan",
-    description="Validated complaints (PermenPANRB 62/2018 channels): one row per complaint, never its text.",
-    key="complaint_id",
-    period_column="received_date",
+    "complaint_log", "log pengaduan",
+    "Validated complaints (PermenPANRB 62/2018 channels): one row per complaint, never its text.",
+    key="complaint_id", period_column="received_date",
     columns=(
         Column("complaint_id", "string", "The unit's complaint number.", required=True, nullable=False,
                restricted=True),

@@ -6,11 +6,8 @@ from pipelines.datasets.shared import PERSON_KEY, service_code
 from pipelines.datasets.spec import Column, DatasetSpec
 
 SPEC = DatasetSpec(
-    name="service_log",
-    label="log layanan",
-    description="Validated service requests of one unit: one row per ticket.",
-    key="ticket_id",
-    period_column="received_date",
+    "service_log", "log layanan", "Validated service requests of one unit: one row per ticket.",
+    key="ticket_id", period_column="received_date",
     columns=(
         Column("ticket_id", "string", "The unit's ticket or registration number of the request.",
                required=True, nullable=False, restricted=True),

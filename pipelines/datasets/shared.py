@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.datasets.spec import Column
+from pipelines.datasets.spec import Column, DatasetSpec
 
 
 def service_code(required: bool) -> Column:
@@ -44,3 +44,10 @@ SUBMITTED_DATE = Column(
     required=True,
     nullable=False,
 )
+
+
+def survey(name: str, label: str, description: str, answers: tuple[Column, ...]) -> DatasetSpec:
+    """A questionnaire: one row per respondent, keyed by the respondent's id and dated by its submission; a processing
+    worksheet without dates takes its period from its title or file name."""
+    columns = (RESPONSE_ID, SUBMITTED_DATE, service_code(required=False), *answers)
+    return DatasetSpec(name, label, description, "response_id", "submitted_date", columns, period_from_title=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.datasets.shared import RESPONSE_ID, SUBMITTED_DATE, service_code
-from pipelines.datasets.spec import Column, DatasetSpec
+from pipelines.datasets.shared import survey
+from pipelines.datasets.spec import Column
 
 SKM_ELEMENT_NAMES = (
     "Persyaratan (requirements)",
@@ -40,17 +40,11 @@ _PROFILE = (
            read_as="values", values="occupation", context=True, catch_all="Lainnya"),
 )  # fmt: skip
 
-SPEC = DatasetSpec(
-    name="skm_response",
-    label="survei kepuasan masyarakat (SKM)",
-    description="Validated Survei Kepuasan Masyarakat answers (PermenPANRB 14/2017): one row per respondent.",
-    key="response_id",
-    period_column="submitted_date",
-    period_from_title=True,
-    columns=(
-        RESPONSE_ID,
-        SUBMITTED_DATE,
-        service_code(required=False),
+SPEC = survey(
+    "skm_response",
+    "survei kepuasan masyarakat (SKM)",
+    "Validated Survei Kepuasan Masyarakat answers (PermenPANRB 14/2017): one row per respondent.",
+    (
         *(
             Column(element, "int8", f"SKM element {element.upper()} {name}, answer 1-4.", read_as="answer",
                    required=True, nullable=False)

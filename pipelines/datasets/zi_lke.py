@@ -5,11 +5,9 @@ from __future__ import annotations
 from pipelines.datasets.spec import Column, DatasetSpec
 
 SPEC = DatasetSpec(
-    name="zi_lke",
-    label="lembar kerja evaluasi mandiri ZI (LKE)",
-    description="The unit's ZI self-assessment worksheet (LKE, PermenPANRB 90/2021): one row per area.",
-    key="area",
-    period_column="assessed_date",
+    "zi_lke", "lembar kerja evaluasi mandiri ZI (LKE)",
+    "The unit's ZI self-assessment worksheet (LKE, PermenPANRB 90/2021): one row per area.",
+    key="area", period_column="assessed_date",
     columns=(
         Column("area", "string", "Assessment area: a komponen pengungkit area (e.g. manajemen_perubahan) or "
                "capaian_kinerja.", read_as="values", values="zi_area", required=True, nullable=False),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.datasets.shared import RESPONSE_ID, SUBMITTED_DATE, service_code
-from pipelines.datasets.spec import Column, DatasetSpec
+from pipelines.datasets.shared import survey
+from pipelines.datasets.spec import Column
 
 IPKP_QUESTIONS = (
     "service information is easy to obtain",
@@ -34,18 +34,9 @@ def _items(index: str, questions: tuple[str, ...]) -> tuple[Column, ...]:
     )  # fmt: skip
 
 
-SPEC = DatasetSpec(
-    name="zi_perception",
-    label="survei persepsi korupsi dan kualitas pelayanan (IPAK/IPKP)",
-    description="Validated ZI perception survey answers (PermenPANRB 90/2021): one row per respondent.",
-    key="response_id",
-    period_column="submitted_date",
-    period_from_title=True,
-    columns=(
-        RESPONSE_ID,
-        SUBMITTED_DATE,
-        service_code(required=False),
-        *_items("IPKP", IPKP_QUESTIONS),
-        *_items("IPAK", IPAK_QUESTIONS),
-    ),
+SPEC = survey(
+    "zi_perception",
+    "survei persepsi korupsi dan kualitas pelayanan (IPAK/IPKP)",
+    "Validated ZI perception survey answers (PermenPANRB 90/2021): one row per respondent.",
+    (*_items("IPKP", IPKP_QUESTIONS), *_items("IPAK", IPAK_QUESTIONS)),
 )

@@ -44,16 +44,16 @@ _MONTH_RANGE = re.compile(
 EXAMPLE = "PERIODE : TRIWULAN III TAHUN 2026"
 
 
-class PeriodError(ValueError):
-    """A dateless survey sheet whose period is missing or ambiguous: the file is rejected."""
-
-
 @dataclass(frozen=True)
 class SurveyPeriod:
     first_day: date
     last_day: date
     stated_as: str
     """Where and how the period was written, to quote in messages."""
+
+
+class PeriodError(ValueError):
+    """A dateless survey sheet whose period is missing or ambiguous: the file is rejected."""
 
 
 def _flat(text: str) -> str:

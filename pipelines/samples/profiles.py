@@ -4,6 +4,9 @@ profile style. The registry's n-th unit exports in style n, so any registry gets
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from pipelines.samples.forms import FORM_QUESTIONS
 
@@ -87,46 +90,15 @@ class ProfileStyle:
     """Profile column → the form's label for each group of RESPONDENT_PROFILE; ages without labels are in years."""
 
 
+def _data(name: str):
+    """A table of sample data kept beside this module as YAML."""
+    return yaml.safe_load((Path(__file__).parent / name).read_text("utf-8"))
+
+
 SKM_PROFILE_STYLES = {
-    "formal": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Umur", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Laki-laki", "Perempuan"),
-            "education": ("SD", "SMP", "SMA/SMK", "D1-D3", "D4/S1", "S2/S3"),
-            "occupation": ("PNS", "TNI", "POLRI", "Pegawai Swasta", "Wiraswasta", "Pelajar/Mahasiswa"),
-        },
-    ),
-    "short": ProfileStyle(
-        headers={"gender": "L/P", "age_group": "Usia (tahun)", "education": "Pendidikan",
-                 "occupation": "Pekerjaan Utama"},
-        labels={
-            "gender": ("L", "P"),
-            "education": ("SD", "SLTP", "SLTA", "Diploma", "S1", "S2"),
-            "occupation": ("ASN", "TNI", "Polri", "Swasta", "Wirausaha", "Lainnya"),
-        },
-    ),
-    "ltsa": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Usia", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Laki-laki", "Perempuan"),
-            "education": ("SD/MI", "SMP/MTs", "SLTA/SMA/SMK/MA", "D-III", "S-1/Sarjana", "Pascasarjana"),
-            "occupation": ("Honorer/PPPK", "TNI", "POLRI", "Buruh", "Petani/Nelayan", "Calon PMI"),
-        },
-    ),
-    "forms": ProfileStyle(
-        headers={"gender": "Jenis Kelamin", "age_group": "Kelompok Umur", "education": "Pendidikan Terakhir",
-                 "occupation": "Pekerjaan"},
-        labels={
-            "gender": ("Pria", "Wanita"),
-            "age_group": ("< 20 tahun", "20 - 29 tahun", "30 - 39 tahun", "40 - 49 tahun", "50 - 59 tahun",
-                          "60 tahun ke atas"),
-            "education": ("SD Sederajat", "SMP Sederajat", "SMA Sederajat", "D1 - D3", "Sarjana", "Pascasarjana"),
-            "occupation": ("PNS/ASN", "TNI", "POLRI", "Karyawan Swasta", "Wirausaha", "Lainnya"),
-        },
-    ),
-}  # fmt: skip
+    name: ProfileStyle(style["headers"], {column: tuple(labels) for column, labels in style["labels"].items()})
+    for name, style in _data("profile_styles.yaml").items()
+}
 # Share of respondents in each group of RESPONDENT_PROFILE: job seekers and workers, few officials or graduates.
 PROFILE_SHARES = {
     "gender": (0.6, 0.4),
@@ -173,65 +145,7 @@ class ExportProfile:
     skm_quality: float = 3.2
 
 
-EXPORT_STYLES = (
-    ExportProfile("csv", delimiter=";", headers="plain", volume=0.5, on_time_share=0.78, online_share=0.2),
-    ExportProfile(
-        "xlsx",
-        date_format="%Y-%m-%d",
-        headers="registrasi",
-        rupiah_style="rp",
-        volume=0.8,
-        on_time_share=0.7,
-        skm_tool="ms_forms",
-        skm_profile="forms",
-        skm_quality=2.9,
-    ),
-    ExportProfile(
-        "csv",
-        encoding="cp1252",
-        date_format="%d-%m-%Y",
-        headers="aplikasi",
-        service_label="code",
-        volume=1.4,
-        on_time_share=0.93,
-        online_share=0.75,
-        skm_profile="short",
-        skm_quality=3.4,
-    ),
-    ExportProfile("xlsx", headers="plain", volume=1.0, on_time_share=0.9, skm_quality=3.5, skm_tool="worksheet"),
-    ExportProfile(
-        "csv",
-        delimiter="\t",
-        date_format="%d/%m/%Y",
-        headers="registrasi",
-        volume=0.7,
-        on_time_share=0.86,
-        skm_tool="kobo",
-    ),
-    ExportProfile(
-        "csv",
-        date_format="%Y-%m-%d %H:%M",
-        headers="aplikasi",
-        volume=0.6,
-        on_time_share=0.8,
-        skm_share=0.02,
-        skm_profile=None,
-        skm_quality=3.0,
-        skm_tool="tally",
-    ),
-    ExportProfile(
-        "xlsx",
-        date_format="%d/%m/%Y",
-        headers="registrasi",
-        rupiah_style="rp",
-        volume=2.0,
-        on_time_share=0.88,
-        online_share=0.55,
-        skm_questions="forms",
-        skm_swaps_u8_u9=True,
-        skm_profile="ltsa",
-    ),
-)
+EXPORT_STYLES = tuple(ExportProfile(**style) for style in _data("export_styles.yaml"))
 """How offices happen to export; the registry's n-th unit exports in style n (cycling)."""
 
 

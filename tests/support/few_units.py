@@ -21,10 +21,15 @@ FEW_UNITS = ("BID-WAS", "UPT-K3", "UPT-BLK-MDN")
 
 def config_with_units(folder: Path, units: Sequence[str] = FEW_UNITS) -> Path:
     shutil.copytree(REPO_ROOT / "config", folder, dirs_exist_ok=True)
+    keep_units(folder, units)
+    return folder
+
+
+def keep_units(folder: Path, units: Sequence[str]) -> None:
+    """Drop every other unit from the registry in the config folder `folder`."""
     document = yaml.safe_load((folder / "units.yaml").read_text())
     document["units"] = [unit for unit in document["units"] if unit["code"] in units]
     (folder / "units.yaml").write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
-    return folder
 
 
 @contextmanager

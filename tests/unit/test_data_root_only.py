@@ -26,6 +26,7 @@ ALLOWED = {
     "parse/headers.py": "reads config/headers.yaml from the config folder",
     "indicators/workdays.py": "reads config/calendar.yaml from the config folder",
     "quality/gx_runner.py": "reads the GX suites from expectations/",
+    "samples/profiles.py": "reads the sample offices' export and survey-form styles kept beside it as YAML",
     "quality/data_docs.py": "GX renders its site into a scratch folder; the pages are then uploaded to the data root",
     "publish/datapackage.py": "frictionless validates the package from a scratch folder before the release is sealed",
     "runstate/store.py": "makes the default SQLite catalog's folder; object storage requires MONEV_CATALOG_URL",
