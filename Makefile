@@ -4,8 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 QUARTER ?= 2026Q3
-# Test files run on this many pytest workers (pytest-xdist); most tests wait on Airflow or servers.
-TEST_WORKERS ?= 2
+# Test files run on this many pytest workers (pytest-xdist): two per core, so the live scheduler tests, which mostly
+# wait on Airflow's loops, overlap with the CPU-bound rest.
+TEST_WORKERS ?= 4
 STAMP := $(VENV)/.installed
 # Airflow's standalone mode starts `airflow` subprocesses by name: the venv goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)

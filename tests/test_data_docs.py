@@ -8,27 +8,41 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest.run import ingest_unit
+from pipelines.periods import Quarter
 from pipelines.quality.data_docs import SITE, VALIDATIONS, build_data_docs
 from pipelines.samples.generate import write_samples
+from pipelines.storage import DataRoot
 from pipelines.warehouse.schemas import FACT_TABLES
 from tests.support.chromium import png_size_and_distinct_bytes, rendered_dom, screenshot
 
 UNITS = ("UPT-P2TK", "BID-WAS")
+Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> DataRoot:
+    """Two units' samples loaded and the site built, once: every test here only reads them."""
+    root = DataRoot(str(tmp_path_factory.mktemp("data")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MONEV_DATA_ROOT", root.base)
+        patch.delenv("MONEV_CATALOG_URL", raising=False)
+        patch.setenv("MONEV_LANDING_QUIET_SECONDS", "0")
+        write_samples(Q3, rows=400, root=root)
+        for unit_code in UNITS:
+            ingest_unit(unit_code, root=root)
+        build_data_docs(root)
+    return root
 
 
 @pytest.fixture
-def site(data_root, quarter, tmp_path) -> Path:
-    write_samples(quarter, rows=400, root=data_root)
-    for unit_code in UNITS:
-        ingest_unit(unit_code)
-    build_data_docs(data_root)
-    return Path(data_root.path(*SITE))
+def site(loaded) -> Path:
+    return Path(loaded.path(*SITE))
 
 
-def test_each_load_keeps_one_validation_document_per_batch(site, data_root):
-    stored = data_root.list_files(*VALIDATIONS, recursive=True)
+def test_each_load_keeps_one_validation_document_per_batch(site, loaded):
+    stored = loaded.list_files(*VALIDATIONS, recursive=True)
     assert sorted(stored) == sorted(f"{dataset}/2026-Q3/{unit}.json" for dataset in FACT_TABLES for unit in UNITS)
-    document = json.loads(data_root.read_bytes(*VALIDATIONS, "service_log/2026-Q3/UPT-P2TK.json"))
+    document = json.loads(loaded.read_bytes(*VALIDATIONS, "service_log/2026-Q3/UPT-P2TK.json"))
     assert document["statistics"]["evaluated_expectations"] == len(document["results"]) > 10
     assert not document["success"], "the sample exports carry deliberate defects"
 

@@ -183,10 +183,13 @@ class OtherUnit:
 
 @pytest.fixture(scope="module")
 def other_unit(tmp_path_factory) -> OtherUnit:
-    """UPT-K3's ordinary sample exports (made once), and what they load into when no other unit runs."""
+    """UPT-K3's ordinary sample service log (made once), and what it loads into when no other unit runs."""
     folder = tmp_path_factory.mktemp("other_unit")
     root = DataRoot(str(folder))
     write_samples(Q3_2026, rows=300, root=root)
+    for name in root.list_files("landing", OTHER_UNIT):  # its service log is enough to show it is unaffected
+        if not name.startswith("layanan_"):
+            root.delete_file("landing", OTHER_UNIT, name)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MONEV_DATA_ROOT", str(folder))
         patch.delenv("MONEV_CATALOG_URL", raising=False)
