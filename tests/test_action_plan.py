@@ -12,19 +12,19 @@ import yaml
 from pipelines.datasets import DATASETS
 from pipelines.ingest.run import ingest_unit
 from pipelines.orchestration.asset_events import FACT_TABLES as FACT_ASSETS
-from pipelines.parse.canonical import indicator_reference
+from pipelines.parse.canonical import indicator_reference, to_canonical
 from pipelines.parse.headers import header_config
+from pipelines.parse.read import read_table
 from pipelines.parse.survey_period import quarter_label
 from pipelines.parse.values import parse_percent
-from pipelines.publish.quality_annex import quality_annex_rows
 from pipelines.registry import registry
 from pipelines.samples.generate import write_samples
 from pipelines.samples.profiles import PLANNED_ACTIONS
 from pipelines.warehouse.query import connect
 from pipelines.warehouse.schemas import FACT_TABLES
-from tests.support.few_units import FEW_UNITS, few_units
 
 UNIT = "UPT-P2TK"
+DATASET = "action_plan"
 REPO = Path(__file__).resolve().parents[1]
 HEADER = "No;Area Perubahan;Unsur/Indikator;Rencana Aksi;Output;Penanggung Jawab;Waktu Pelaksanaan;Realisasi (%);Status"
 
@@ -78,27 +78,22 @@ def test_a_linked_indicator_is_named_by_code_name_or_skm_element():
     assert indicator_reference("Indeks Kepuasan Masyarakat", config) == "ikm"
 
 
-def test_every_units_sample_plan_loads_whole(data_root, quarter, tmp_path):
-    with few_units(tmp_path / "config"):
-        write_samples(quarter, rows=400)
-        for unit in FEW_UNITS:
-            ingest_unit(unit, quarter)
-        annex = quality_annex_rows(registry(), quarter, data_root)
-    rows = (
-        connect()
-        .execute(
-            "SELECT unit_code, count(*), min(planned_quarter), max(realisation), count(linked_to) "
-            "FROM action_plan GROUP BY unit_code ORDER BY unit_code"
-        )
-        .fetchall()
-    )
-    assert [row[0] for row in rows] == sorted(FEW_UNITS)
-    assert {row[1] for row in rows} == {len(PLANNED_ACTIONS)}
-    assert all(row[2].startswith("2026Q") and 0 <= row[3] <= 100 and row[4] == 3 for row in rows)
-    quarantined = connect().execute("SELECT count(*) FROM quarantine WHERE dataset = 'action_plan'").fetchone()[0]
-    assert quarantined == 0
-    plans = [row for row in annex if row["data"] == DATASETS["action_plan"].label]
-    assert len(plans) == len(FEW_UNITS) and {row["status"] for row in plans} == {"sesuai"}
+def test_a_sample_plan_reads_every_action_from_the_worksheet(data_root, quarter):
+    """The sample units' worksheet (title block, no date column) as parsing sees it; tests/test_samples.py loads
+    every unit's."""
+    write_samples(quarter, rows=140)
+    name = f"rencana_aksi_{quarter}.xlsx"
+    config, unit = header_config(), registry().unit(UNIT)
+    raw = read_table(name, data_root.read_bytes("landing", UNIT, name), lambda row: config.header_score(DATASET, row))
+    parsed = to_canonical(DATASET, raw, unit, config, "f" * 64, name)
+    frame = parsed.frame
+    assert parsed.parse_issues.empty and parsed.unmatched.empty
+    assert len(frame) == len(PLANNED_ACTIONS) and frame["action_id"].tolist() == [str(n) for n in range(1, 9)]
+    assert set(frame["reported_date"].dt.date) == {quarter.last_day}
+    assert frame["planned_quarter"].str.fullmatch(r"2026Q[1-4]").all()
+    assert frame["realisation"].between(0, 100).all()
+    assert frame["linked_to"].dropna().tolist() == ["u3", "u9", "ipak"]
+    assert {"skm", "persepsi", "manajemen_perubahan"} <= set(frame["area"])
 
 
 def test_a_bad_required_value_quarantines_its_row_and_a_bad_link_or_status_only_empties_it(data_root, quarter):

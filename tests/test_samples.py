@@ -1,6 +1,7 @@
 from pipelines.ingest.run import ingest_unit
 from pipelines.registry import registry
 from pipelines.samples.generate import write_samples
+from pipelines.samples.profiles import PLANNED_ACTIONS
 
 
 def test_samples_cover_every_unit_in_csv_and_xlsx_and_are_deterministic(data_root, quarter):
@@ -47,13 +48,16 @@ def test_survey_exports_ask_the_respondent_profile_in_each_units_own_words(data_
 
 
 def test_every_survey_tool_the_samples_imitate_loads_whole(data_root, quarter):
-    """App exports, Microsoft Forms, KoboToolbox, the regulation's worksheet and a paper tally all load."""
+    """App exports, Microsoft Forms, KoboToolbox, the regulation's worksheet and a paper tally all load, and so does
+    every unit's action-plan worksheet."""
     written = write_samples(quarter, rows=1_400)
     surveys = {unit: [name for name in names if name.startswith("skm_")] for unit, names in written.items()}
     kinds = {name.split("_")[1] for names in surveys.values() for name in names}
     assert {"forms", "kobo", "pengolahan", "rekap", "2026Q3.csv"} <= kinds
     for unit in written:
         files = {entry["file_name"]: entry for entry in ingest_unit(unit, quarter).files}
+        plan = files[f"rencana_aksi_{quarter}.xlsx"]  # the action plan, a worksheet dated by its title
+        assert (plan["status"], plan["rows_accepted"]) == ("accepted", len(PLANNED_ACTIONS)), plan["message"]
         for name in surveys[unit]:
             assert files[name]["status"] in ("accepted", "partial"), files[name]["message"]
             if not name.startswith("skm_2026Q3"):  # only the app exports carry deliberate dirt
