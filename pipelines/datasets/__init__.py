@@ -15,11 +15,4 @@ DATASETS: dict[str, DatasetSpec] = {
 }
 """Every dataset, in the order stages and releases list them."""
 
-__all__ = ["DATASETS", "Column", "DatasetSpec", "dataset"]
-
-
-def dataset(name: str) -> DatasetSpec:
-    try:
-        return DATASETS[name]
-    except KeyError:
-        raise KeyError(f"no dataset {name!r}; known datasets: {', '.join(DATASETS)}") from None
+__all__ = ["DATASETS", "Column", "DatasetSpec"]

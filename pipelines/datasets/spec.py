@@ -87,10 +87,6 @@ class DatasetSpec:
         return tuple(column.name for column in self.columns if column.required)
 
     @property
-    def dates(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns if column.type == "date32")
-
-    @property
     def context(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns if column.context)
 
