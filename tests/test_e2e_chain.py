@@ -138,7 +138,7 @@ def chain(tmp_path_factory, postgres_address):
             "MONEV_PUBLISH_LOCATION": str(portal),
             "MONEV_REPORT_RECIPIENTS": RECIPIENTS,
             # Small chunks, so the loads validate in forked workers inside Airflow's task processes too.
-            "MONEV_VALIDATION_CHUNK_ROWS": "150",
+            "MONEV_VALIDATION_CHUNK_ROWS": "300",
             "MONEV_VALIDATION_WORKERS": "2",
             "AIRFLOW_CONN_SIPP_DB": json.dumps({
                 "conn_type": "postgres", "host": host, "port": int(port), "schema": "sipp_leak",
