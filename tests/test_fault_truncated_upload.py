@@ -41,13 +41,14 @@ SLOW_COPY = textwrap.dedent(
         for n in range(count):
             copy.write(f"U-{n:06d};Sri Rahayu;3578011203{n:06d};LPTKS;13/07/2026;13/07/2026;Selesai;Loket;0\\n")
             copy.flush()
-            time.sleep(0.0002)
+            time.sleep(0.0015)
     """
 )
 
 
 def test_a_file_growing_while_it_is_pulled_is_left_for_the_next_pull(data_root, quarter, monkeypatch):
-    monkeypatch.setenv("MONEV_LANDING_QUIET_SECONDS", "1")
+    # Quiet for longer than a busy test machine may stall the copying process; the copy takes about 10 s.
+    monkeypatch.setenv("MONEV_LANDING_QUIET_SECONDS", "3")
     landing = data_root.path("landing", UNIT)
     data_root.fs.create_dir(landing, recursive=True)
     count = 6_000
