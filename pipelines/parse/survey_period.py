@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipelines.parse.values import date_of
+from pipelines.periods import Quarter
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 MONTHS = {
@@ -114,7 +115,7 @@ def quarter_label(text: str) -> str | None:
             day = date(year, months.pop(), 1)
         else:
             return None
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return str(Quarter.containing(day))
 
 
 def survey_period(preamble: Sequence[str], file_name: str) -> SurveyPeriod:
