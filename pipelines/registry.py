@@ -9,7 +9,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -224,15 +224,20 @@ def _line_of(node: yaml.Node, location: tuple[str | int, ...]) -> int:
 
 
 def load_registry(path: Path) -> Registry:
-    text = path.read_text(encoding="utf-8")
+    return _parse_registry(str(path), path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _parse_registry(path: str, text: str) -> Registry:
+    """Keyed by the file's text: every task and batch asks for the registry, and parsing it is the slow part."""
     try:
         document = yaml.safe_load(text)
-        root_node = yaml.compose(text)
     except yaml.YAMLError as error:
         raise RegistryError(f"{path}: not valid YAML: {error}") from error
     try:
         return Registry.model_validate(document)
     except ValidationError as error:
+        root_node = yaml.compose(text)
         problems = []
         for item in error.errors():
             location = tuple(item["loc"])
