@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,17 @@ def test_gx_validation_pages_render_each_suite(site, tmp_path):
         dom = rendered_dom(pages[0], tmp_path / "chromium")
         assert dataset in dom
         assert "great-expectations-web-assets" not in dom, "pages must not call out to GX's bucket"
+
+
+def test_the_site_is_rebuilt_only_when_its_validations_change(loaded, tmp_path):
+    root = DataRoot(str(tmp_path / "copy"))
+    shutil.copytree(loaded.base, root.base)
+    index = Path(root.path(*SITE, "index.html"))
+    built = index.stat().st_mtime_ns
+    build_data_docs(root)
+    assert index.stat().st_mtime_ns == built, "nothing new was validated: the site stays as it was"
+    root.delete_file(*VALIDATIONS, "zi_lke/2026-Q3/BID-WAS.json")
+    build_data_docs(root)
+    assert index.stat().st_mtime_ns != built
+    assert 'href="validations/zi_lke/BID-WAS_2026-Q3/' not in index.read_text()
+    assert 'href="validations/zi_lke/UPT-P2TK_2026-Q3/' in index.read_text()

@@ -6,11 +6,13 @@ in a scratch GX project, then swaps it into quality/data_docs/ whole.
 
 GX's own index page fills its table with jQuery and bootstrap-table fetched from CDNs, which
 offline networks (and CI) cannot reach; the site gets a static index of our own instead.
-The suite and validation pages are GX's, rendered as GX renders them.
+The suite and validation pages are GX's, rendered as GX renders them. The site records a digest of
+the documents it was built from; a run that validated nothing new leaves it as it is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 
 VALIDATIONS = ("quality", "validations")
 SITE = ("quality", "data_docs")
+BUILT_FROM = "built_from.sha256"
+"""The digest of the validation documents the site shows; written last, so a half-swapped site is rebuilt."""
 # GX's page header loads its logo from a remote bucket, tagged with the project's id; use the bundled copy.
 REMOTE_LOGO = re.compile(r"https://great-expectations-web-assets\.s3[^\"']*?\.png[^\"']*")
 
@@ -138,17 +142,34 @@ def _localise_logo(site: Path) -> None:
         page.write_text(REMOTE_LOGO.sub(local, text), encoding="utf-8")
 
 
+def _digest(documents: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for relative, data in sorted(documents.items()):
+        digest.update(f"{relative}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def build_data_docs(root: DataRoot) -> str:
-    """Rebuild the site from every stored validation document; returns the index's address."""
-    stored = root.list_files(*VALIDATIONS, recursive=True)
-    documents = [json.loads(root.read_bytes(*VALIDATIONS, relative)) for relative in stored]
+    """Rebuild the site from every stored validation document, unless it already shows exactly those;
+    returns the index's address."""
+    stored = {
+        relative: root.read_bytes(*VALIDATIONS, relative) for relative in root.list_files(*VALIDATIONS, recursive=True)
+    }
+    digest = _digest(stored)
+    index = root.uri_of(*SITE, "index.html")
+    if root.exists(*SITE, BUILT_FROM) and root.read_bytes(*SITE, BUILT_FROM).decode() == digest:
+        log.info("Data Docs: up to date with its %d batch validations, site at %s", len(stored), index)
+        return index
+    documents = [json.loads(data) for data in stored.values()]
     with tempfile.TemporaryDirectory(prefix="monev-data-docs-") as scratch:
         site = Path(scratch, "site")
         _render_with_gx(documents, site, Path(scratch, "project"))
         _localise_logo(site)
         (site / "index.html").write_text(_index_html(site, documents), encoding="utf-8")
-        with root.replacing_dir(*SITE) as staging:
+        (site / BUILT_FROM).write_text(digest, encoding="utf-8")
+        with root.replacing_dir(*SITE, seal=BUILT_FROM) as staging:
             for file in (path for path in site.rglob("*") if path.is_file()):
                 root.write_staged(staging, file.relative_to(site).as_posix(), file.read_bytes())
-    log.info("Data Docs: %d batch validations, site at %s", len(documents), root.uri_of(*SITE, "index.html"))
-    return root.uri_of(*SITE, "index.html")
+    log.info("Data Docs: %d batch validations, site at %s", len(documents), index)
+    return index
