@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.support.airflow_cli import REPO, airflow_env, finished, migrate, star
 from tests.support.few_units import few_units
 from tests.support.outcome import catalog, tables
 from tests.support.smtp_server import smtp_server
+from tests.support.warm_process import WarmInterpreter, warm_interpreter
 
 HOLD_THEN_RELEASE = """
 import sys, time
@@ -102,8 +104,18 @@ def test_processes_opening_a_new_catalog_together_all_get_its_tables(tmp_path):
 # --- the whole chain twice at once ---------------------------------------------------------------
 
 
-def run_chain(root: Path, smtp_port: int, copies: int) -> None:
-    """`copies` CLI runs of the quarter's chain started together on the same data root."""
+@pytest.fixture(scope="module")
+def interpreter(tmp_path_factory) -> Iterator[WarmInterpreter]:
+    modules = ("great_expectations", "pipelines.cli.main", "pipelines.ingest.run", "pipelines.publish.delivery")
+    with warm_interpreter(tmp_path_factory.mktemp("runs"), *modules) as warm:
+        yield warm
+
+
+CLI_RUN = "import sys; from pipelines.cli.main import main; sys.exit(main(['run', '--quarter', '2026Q3']))"
+
+
+def run_chain(interpreter: WarmInterpreter, root: Path, smtp_port: int, copies: int) -> None:
+    """`copies` CLI runs of the quarter's chain, each a process of its own, started together on one data root."""
     env = {
         **os.environ,
         "MONEV_DATA_ROOT": str(root),
@@ -111,31 +123,27 @@ def run_chain(root: Path, smtp_port: int, copies: int) -> None:
         "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{smtp_port}?disable_tls=true",
         "MONEV_REPORT_RECIPIENTS": "biro.organisasi@reformasi.example.go.id",
     }
-    command = [sys.executable, "-m", "pipelines", "run", "--quarter", "2026Q3"]
-    runs = [
-        subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for _ in range(copies)
-    ]
-    for run in runs:
-        output, _ = run.communicate(timeout=600)
+    runs = [interpreter.start(CLI_RUN, env) for _ in range(copies)]
+    for pid, log in runs:
+        status, output = interpreter.wait(pid), log.read_text(errors="replace")
         first_error = output.find("Traceback") if "Traceback" in output else output.find("ERROR")
-        assert run.returncode == 0, output[max(first_error, 0) :][:6000]
+        assert status == 0, output[max(first_error, 0) :][:6000]
 
 
-def chain_outcome(root: Path, copies: int, quarter) -> dict:
+def chain_outcome(interpreter: WarmInterpreter, root: Path, copies: int, quarter) -> dict:
     write_samples(quarter, rows=700, root=DataRoot(str(root)))
     with smtp_server() as (inbox, port):
-        run_chain(root, port, copies)
+        run_chain(interpreter, root, port, copies)
     outcome = {"warehouse": tables(root), "catalog": catalog(root), "e-mails": len(inbox.messages)}
     return outcome | {"releases": sorted(path.name for path in (root / "releases" / "2026-Q3").iterdir())}
 
 
 @pytest.mark.e2e
-def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(tmp_path, quarter):
+def test_two_runs_of_the_same_quarter_at_once_end_as_one_run(interpreter, tmp_path, quarter):
     outcomes = {}
     with few_units(tmp_path / "config"):
         for copies in (1, 2):
-            outcomes[copies] = chain_outcome(tmp_path / f"{copies}-runs", copies, quarter)
+            outcomes[copies] = chain_outcome(interpreter, tmp_path / f"{copies}-runs", copies, quarter)
     one, two = outcomes[1], outcomes[2]
     assert two["e-mails"] == one["e-mails"] == 1
     assert two["releases"] == one["releases"] == ["v1"]
@@ -160,18 +168,19 @@ def ingested(root: Path) -> dict:
 
 
 @pytest.mark.e2e
-def test_two_ingest_dag_runs_for_the_same_quarter_at_once_load_as_one(tmp_path, quarter):
+def test_two_ingest_dag_runs_for_the_same_quarter_at_once_load_as_one(interpreter, tmp_path, quarter):
     """Two Airflow deployments (or a manual run beside the scheduler's) run monev_ingest on one data root."""
     with few_units(tmp_path / "config"):
-        two_ingest_dag_runs(tmp_path, quarter)
+        two_ingest_dag_runs(interpreter, tmp_path, quarter)
 
 
-def two_ingest_dag_runs(tmp_path: Path, quarter) -> None:
+def two_ingest_dag_runs(interpreter: WarmInterpreter, tmp_path: Path, quarter) -> None:
     reference, shared = tmp_path / "reference", tmp_path / "shared"
     for root in (reference, shared):
         write_samples(quarter, rows=700, root=DataRoot(str(root)))
-    subprocess.run([sys.executable, "-c", INGEST_EVERY_UNIT], cwd=REPO, check=True, timeout=600,
-                   env={**os.environ, "MONEV_DATA_ROOT": str(reference), "MONEV_VALIDATION_WORKERS": "1"})  # fmt: skip
+    env = {**os.environ, "MONEV_DATA_ROOT": str(reference), "MONEV_VALIDATION_WORKERS": "1"}
+    status, log = interpreter.run(INGEST_EVERY_UNIT, env)
+    assert status == 0, log[-3000:]
     envs = [{**airflow_env(tmp_path / f"airflow-{n}", shared), "MONEV_VALIDATION_WORKERS": "1"} for n in (1, 2)]
     for env in envs:
         migrate(env)

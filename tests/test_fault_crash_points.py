@@ -12,44 +12,58 @@ rows, files, releases or e-mails.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pipelines.indicators.build import build_indicators
+from pipelines.ingest.run import ingest_unit
 from pipelines.periods import Quarter
+from pipelines.publish.delivery import publish_and_deliver
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
-from tests.support.airflow_cli import REPO
 from tests.support.outcome import catalog, tables
 from tests.support.smtp_server import smtp_server
+from tests.support.warm_process import WarmInterpreter, warm_interpreter
 
 pytestmark = pytest.mark.e2e
 
-KILLED_AT = """
-import importlib, os, signal, sys
-module, _, name = sys.argv[1].rpartition(".")
-setattr(importlib.import_module(module), name, lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL))
-exec(sys.argv[2])
-"""
+Q3 = Quarter(2026, 3)
+UNIT = "BID-PPKK"
 IN_Q3 = "from pipelines.periods import Quarter; quarter = Quarter(2026, 3)\n"
-INGEST = IN_Q3 + "from pipelines.ingest.run import ingest_unit; ingest_unit('BID-PPKK', quarter)"
-INDICATORS = IN_Q3 + "from pipelines.indicators.build import build_indicators; build_indicators(quarter)"
+INGEST = IN_Q3 + f"from pipelines.ingest.run import ingest_unit; ingest_unit({UNIT!r}, quarter)"
 PUBLISH = IN_Q3 + "from pipelines.publish.delivery import publish_and_deliver; publish_and_deliver(quarter)"
+RECIPIENTS = "biro.organisasi@reformasi.example.go.id"
 
 
-def run(root: Path, code: str, smtp_port: int = 0, killed_at: str | None = None) -> None:
-    env = {**os.environ, "MONEV_DATA_ROOT": str(root), "MONEV_VALIDATION_WORKERS": "1",
-           "MONEV_REPORT_RECIPIENTS": "biro.organisasi@reformasi.example.go.id",
-           "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{smtp_port}?disable_tls=true"}  # fmt: skip
-    command = [sys.executable, "-c", KILLED_AT, killed_at, code] if killed_at else [sys.executable, "-c", code]
-    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    expected = -signal.SIGKILL if killed_at else 0
-    assert result.returncode == expected, f"exit {result.returncode}, expected {expected}:\n{result.stderr[-3000:]}"
+def settings(root: Path, smtp_port: int = 0) -> dict[str, str]:
+    return {"MONEV_DATA_ROOT": str(root), "MONEV_VALIDATION_WORKERS": "1", "MONEV_REPORT_RECIPIENTS": RECIPIENTS,
+            "AIRFLOW_CONN_MONEV_SMTP": f"smtp://127.0.0.1:{smtp_port}?disable_tls=true"}  # fmt: skip
+
+
+def killed(interpreter: WarmInterpreter, root: Path, code: str, killed_at: str, smtp_port: int = 0) -> None:
+    """`code` in a process of its own, killed on reaching `killed_at`."""
+    status, log = interpreter.run(code, settings(root, smtp_port), killed_at)
+    assert status == -signal.SIGKILL, f"exit {status}, expected to be killed at {killed_at}:\n{log[-3000:]}"
+
+
+def in_this_process(root: Path, step, smtp_port: int = 0) -> None:
+    """A run that is not killed: the same code, here."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings(root, smtp_port).items():
+            patch.setenv(name, value)
+        step()
+
+
+def ingest() -> None:
+    ingest_unit(UNIT, Q3)
+
+
+def publish() -> None:
+    publish_and_deliver(Q3)
 
 
 def outcome(root: Path) -> dict:
@@ -58,20 +72,42 @@ def outcome(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
+def interpreter(tmp_path_factory) -> Iterator[WarmInterpreter]:
+    modules = ("great_expectations", "pipelines.ingest.run", "pipelines.publish.delivery")
+    with warm_interpreter(tmp_path_factory.mktemp("killed_runs"), *modules) as warm:
+        yield warm
+
+
+@pytest.fixture(scope="module")
 def samples(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("samples")
-    write_samples(Quarter(2026, 3), rows=350, root=DataRoot(str(root)))
+    write_samples(Q3, rows=350, root=DataRoot(str(root)))
     return root
+
+
+@pytest.fixture(scope="module")
+def clean_ingest(tmp_path_factory, samples) -> dict:
+    root = fresh_copy(samples, tmp_path_factory.mktemp("clean_ingest"), "data")
+    in_this_process(root, ingest)
+    return outcome(root)
 
 
 @pytest.fixture(scope="module")
 def indicators_built(tmp_path_factory, samples) -> Path:
     """BID-PPKK loaded and the quarter's indicators built, ready to publish (the deadline has passed)."""
-    root = tmp_path_factory.mktemp("built") / "data"
-    shutil.copytree(samples, root)
-    run(root, INGEST)
-    run(root, INDICATORS)
+    root = fresh_copy(samples, tmp_path_factory.mktemp("built"), "data")
+    in_this_process(root, ingest)
+    in_this_process(root, lambda: build_indicators(Q3))
     return root
+
+
+@pytest.fixture(scope="module")
+def clean_publish(tmp_path_factory, indicators_built) -> dict:
+    root = fresh_copy(indicators_built, tmp_path_factory.mktemp("clean_publish"), "data")
+    with smtp_server() as (inbox, port):
+        in_this_process(root, publish, port)
+    assert len(inbox.messages) == 1
+    return outcome(root)
 
 
 def fresh_copy(source: Path, tmp_path: Path, name: str) -> Path:
@@ -81,31 +117,30 @@ def fresh_copy(source: Path, tmp_path: Path, name: str) -> Path:
 
 @pytest.mark.parametrize("killed_at", ["pipelines.runstate.received_files.record_delivery",
                                        "pipelines.runstate.received_files.record_load"])  # fmt: skip
-def test_ingest_killed_between_its_writes_then_rerun_equals_one_clean_run(samples, tmp_path, killed_at):
-    clean, crashed = fresh_copy(samples, tmp_path, "clean"), fresh_copy(samples, tmp_path, "crashed")
-    run(clean, INGEST)
-    run(crashed, INGEST, killed_at=killed_at)
-    run(crashed, INGEST)
-    expected, got = outcome(clean), outcome(crashed)
-    assert any("unit_code=BID-PPKK" in path for path in expected["tables"])
-    assert got["catalog"] == expected["catalog"]
-    assert got["tables"] == expected["tables"]
+def test_ingest_killed_between_its_writes_then_rerun_equals_one_clean_run(
+    interpreter, samples, clean_ingest, tmp_path, killed_at
+):
+    crashed = fresh_copy(samples, tmp_path, "crashed")
+    killed(interpreter, crashed, INGEST, killed_at)
+    in_this_process(crashed, ingest)
+    got = outcome(crashed)
+    assert any(f"unit_code={UNIT}" in path for path in clean_ingest["tables"])
+    assert got["catalog"] == clean_ingest["catalog"]
+    assert got["tables"] == clean_ingest["tables"]
 
 
 @pytest.mark.parametrize("killed_at", ["pipelines.runstate.release_log.record_release",
                                        "pipelines.publish.delivery.release_message"])  # fmt: skip
 def test_publish_killed_between_sealing_and_delivering_then_rerun_sends_one_release_once(
-    indicators_built, tmp_path, killed_at
+    interpreter, indicators_built, clean_publish, tmp_path, killed_at
 ):
-    clean, crashed = fresh_copy(indicators_built, tmp_path, "clean"), fresh_copy(indicators_built, tmp_path, "crashed")
-    with smtp_server() as (clean_inbox, port):
-        run(clean, PUBLISH, port)
+    crashed = fresh_copy(indicators_built, tmp_path, "crashed")
     with smtp_server() as (inbox, port):
-        run(crashed, PUBLISH, port, killed_at=killed_at)
+        killed(interpreter, crashed, PUBLISH, killed_at, port)
         assert inbox.messages == []
-        run(crashed, PUBLISH, port)
-    expected, got = outcome(clean), outcome(crashed)
-    assert expected["releases"] == ["v1"] and len(clean_inbox.messages) == 1
+        in_this_process(crashed, publish, port)
+    got = outcome(crashed)
+    assert clean_publish["releases"] == ["v1"]
     assert got["releases"] == ["v1"]
     assert len(inbox.messages) == 1
-    assert got["catalog"] == expected["catalog"]
+    assert got["catalog"] == clean_publish["catalog"]
