@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,26 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataRoot:
     # Tests write whole files and pull at once; the quiet period for copies in progress has its own tests.
     monkeypatch.setenv("MONEV_LANDING_QUIET_SECONDS", "0")
     return DataRoot(str(root))
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory):
+    """`prepared(name, build, root)`: fills `root` with what `build()` writes into an empty data root. Each name is
+    built once per worker process and copied into every test's own root, so tests that start from the same loaded
+    units do not load them again, and none sees another's writes."""
+    built: dict[str, Path] = {}
+
+    def copy_into(name: str, build: Callable[[], object], root: DataRoot) -> DataRoot:
+        if name not in built:
+            source = tmp_path_factory.mktemp(name)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("MONEV_DATA_ROOT", str(source))
+                build()
+            built[name] = source
+        shutil.copytree(built[name], root.base, dirs_exist_ok=True)
+        return root
+
+    return copy_into
 
 
 @pytest.fixture

@@ -9,22 +9,29 @@ from pipelines.ingest.run import ingest_unit
 from pipelines.orchestration.asset_events import FACT_TABLES
 from pipelines.runstate import quarter_refresh
 from pipelines.samples.generate import write_samples
+from tests.conftest import Q3_2026
 
 UNIT = "BID-WAS"
 
 
+def load_unit_samples() -> None:
+    write_samples(Q3_2026, rows=300)
+    ingest_unit(UNIT)
+
+
 @pytest.fixture
-def loaded(data_root, quarter):
-    write_samples(quarter, rows=300, root=data_root)
-    return ingest_unit(UNIT)
+def loaded(prepared, data_root):
+    """The unit's samples loaded (its first load changed every table it sent)."""
+    prepared("bid_was_loaded", load_unit_samples, data_root)
 
 
 def complaint_file(root) -> str:
     return next(name for name in root.list_files("landing", UNIT) if name.startswith("pengaduan_"))
 
 
-def test_a_first_load_changes_every_table_the_unit_sent(loaded):
-    assert loaded.changed["2026Q3"] == sorted(FACT_TABLES)
+def test_a_first_load_changes_every_table_the_unit_sent(data_root):
+    write_samples(Q3_2026, rows=300, root=data_root)
+    assert ingest_unit(UNIT).changed["2026Q3"] == sorted(FACT_TABLES)
 
 
 def test_a_corrected_complaint_register_changes_complaint_log_alone(loaded, data_root):

@@ -11,13 +11,18 @@ from pipelines.ingest.run import ingest_unit
 from pipelines.runstate.received_files import ingest_log
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
+from tests.conftest import Q3_2026
+
+
+def load_one_unit() -> None:
+    write_samples(Q3_2026, rows=140)
+    ingest_unit("BID-PPKK", Q3_2026)
 
 
 @pytest.fixture
-def warehouse(data_root: DataRoot, quarter) -> dict[str, str]:
+def warehouse(prepared, data_root: DataRoot) -> dict[str, str]:
     """One unit loaded; returns the sha256 of every file under the data root."""
-    write_samples(quarter, rows=140)
-    ingest_unit("BID-PPKK", quarter)
+    prepared("one_unit_loaded", load_one_unit, data_root)
     return snapshot(data_root)
 
 

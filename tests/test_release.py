@@ -28,13 +28,18 @@ AFTER_DEADLINE = datetime(2026, 11, 1, tzinfo=UTC)
 UNIT = "BID-PPKK"
 
 
-@pytest.fixture
-def reported(data_root: DataRoot, quarter: Quarter) -> DataRoot:
-    """One unit has sent a service log with personal data in it (names, NIK); the others have sent nothing."""
-    drop(data_root, UNIT, "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS) + "\n")
+def one_unit_reported() -> None:
+    from pipelines.storage import data_root
+
+    drop(data_root(), UNIT, "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + FILLER_ROWS) + "\n")
     ingest_unit(UNIT)
-    build_indicators(quarter)
-    return data_root
+    build_indicators(Quarter(2026, 3))
+
+
+@pytest.fixture
+def reported(prepared, data_root: DataRoot) -> DataRoot:
+    """One unit has sent a service log with personal data in it (names, NIK); the others have sent nothing."""
+    return prepared("one_unit_reported", one_unit_reported, data_root)
 
 
 def release_file(root: DataRoot, quarter: Quarter, version: int, name: str) -> bytes:
