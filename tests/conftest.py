@@ -98,5 +98,7 @@ def inbox():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Live scheduler tests take minutes each: collected first, they start at once beside the rest of the suite."""
-    items.sort(key=lambda item: item.get_closest_marker("live") is None)
+    """Longest first, so no worker starts a long file near the end: the live scheduler tests (minutes of waiting
+    on Airflow's loops, beside the rest of the suite), then the files with end-to-end tests, then the rest."""
+    with_e2e = {item.path for item in items if item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: 0 if item.get_closest_marker("live") else 1 if item.path in with_e2e else 2)
