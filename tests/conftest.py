@@ -97,8 +97,25 @@ def inbox():
         yield messages, port
 
 
+# The files that take longest after the live tests (CPU of the whole file, measured), longest first.
+LONGEST_FILES = (
+    "test_e2e_chain.py",
+    "test_fault_concurrent_runs.py",
+    "test_production_stack.py",
+    "test_alerts.py",
+    "test_fault_crash_points.py",
+    "test_hostile_input.py",
+    "test_release.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest first, so no worker starts a long file near the end: the live scheduler tests (minutes of waiting
-    on Airflow's loops, beside the rest of the suite), then the files with end-to-end tests, then the rest."""
-    with_e2e = {item.path for item in items if item.get_closest_marker("e2e")}
-    items.sort(key=lambda item: 0 if item.get_closest_marker("live") else 1 if item.path in with_e2e else 2)
+    on Airflow's loops, beside the rest of the suite), then the longest of the other files, then the rest."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("live"):
+            return 0
+        return 1 + LONGEST_FILES.index(item.path.name) if item.path.name in LONGEST_FILES else 1 + len(LONGEST_FILES)
+
+    items.sort(key=rank)
