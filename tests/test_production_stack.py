@@ -54,7 +54,7 @@ def stack(postgres_address, tmp_path_factory):
         }
         migrate(env)
         root = DataRoot(root_uri)
-        write_samples(Q3, rows=1_400, root=root)
+        write_samples(Q3, rows=700, root=root)
         for dag_id in ("monev_ingest", "monev_indicators", "monev_publish"):
             dags_test(env, dag_id, RUN_ON_10_OCTOBER, {"quarter": "2026Q3"})
         yield root, create_engine(catalog_url), env, inbox
