@@ -19,10 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.indicators.build import build_indicators
-from pipelines.ingest.run import ingest_unit
 from pipelines.periods import Quarter
-from pipelines.publish.delivery import publish_and_deliver
 from pipelines.samples.generate import write_samples
 from pipelines.storage import DataRoot
 from tests.support.outcome import catalog, tables
@@ -35,6 +32,7 @@ Q3 = Quarter(2026, 3)
 UNIT = "BID-PPKK"
 IN_Q3 = "from pipelines.periods import Quarter; quarter = Quarter(2026, 3)\n"
 INGEST = IN_Q3 + f"from pipelines.ingest.run import ingest_unit; ingest_unit({UNIT!r}, quarter)"
+INDICATORS = IN_Q3 + "from pipelines.indicators.build import build_indicators; build_indicators(quarter)"
 PUBLISH = IN_Q3 + "from pipelines.publish.delivery import publish_and_deliver; publish_and_deliver(quarter)"
 RECIPIENTS = "biro.organisasi@reformasi.example.go.id"
 
@@ -50,20 +48,12 @@ def killed(interpreter: WarmInterpreter, root: Path, code: str, killed_at: str, 
     assert status == -signal.SIGKILL, f"exit {status}, expected to be killed at {killed_at}:\n{log[-3000:]}"
 
 
-def in_this_process(root: Path, step, smtp_port: int = 0) -> None:
+def in_this_process(root: Path, code: str, smtp_port: int = 0) -> None:
     """A run that is not killed: the same code, here."""
     with pytest.MonkeyPatch.context() as patch:
         for name, value in settings(root, smtp_port).items():
             patch.setenv(name, value)
-        step()
-
-
-def ingest() -> None:
-    ingest_unit(UNIT, Q3)
-
-
-def publish() -> None:
-    publish_and_deliver(Q3)
+        exec(code, {})
 
 
 def outcome(root: Path) -> dict:
@@ -88,7 +78,7 @@ def samples(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def clean_ingest(tmp_path_factory, samples) -> dict:
     root = fresh_copy(samples, tmp_path_factory.mktemp("clean_ingest"), "data")
-    in_this_process(root, ingest)
+    in_this_process(root, INGEST)
     return outcome(root)
 
 
@@ -96,8 +86,8 @@ def clean_ingest(tmp_path_factory, samples) -> dict:
 def indicators_built(tmp_path_factory, samples) -> Path:
     """BID-PPKK loaded and the quarter's indicators built, ready to publish (the deadline has passed)."""
     root = fresh_copy(samples, tmp_path_factory.mktemp("built"), "data")
-    in_this_process(root, ingest)
-    in_this_process(root, lambda: build_indicators(Q3))
+    in_this_process(root, INGEST)
+    in_this_process(root, INDICATORS)
     return root
 
 
@@ -105,7 +95,7 @@ def indicators_built(tmp_path_factory, samples) -> Path:
 def clean_publish(tmp_path_factory, indicators_built) -> dict:
     root = fresh_copy(indicators_built, tmp_path_factory.mktemp("clean_publish"), "data")
     with smtp_server() as (inbox, port):
-        in_this_process(root, publish, port)
+        in_this_process(root, PUBLISH, port)
     assert len(inbox.messages) == 1
     return outcome(root)
 
@@ -122,7 +112,7 @@ def test_ingest_killed_between_its_writes_then_rerun_equals_one_clean_run(
 ):
     crashed = fresh_copy(samples, tmp_path, "crashed")
     killed(interpreter, crashed, INGEST, killed_at)
-    in_this_process(crashed, ingest)
+    in_this_process(crashed, INGEST)
     got = outcome(crashed)
     assert any(f"unit_code={UNIT}" in path for path in clean_ingest["tables"])
     assert got["catalog"] == clean_ingest["catalog"]
@@ -138,7 +128,7 @@ def test_publish_killed_between_sealing_and_delivering_then_rerun_sends_one_rele
     with smtp_server() as (inbox, port):
         killed(interpreter, crashed, PUBLISH, killed_at, port)
         assert inbox.messages == []
-        in_this_process(crashed, publish, port)
+        in_this_process(crashed, PUBLISH, port)
     got = outcome(crashed)
     assert clean_publish["releases"] == ["v1"]
     assert got["releases"] == ["v1"]
