@@ -102,6 +102,7 @@ LONGEST_FILES = (
     "test_e2e_chain.py",
     "test_fault_concurrent_runs.py",
     "test_production_stack.py",
+    "test_same_results.py",
     "test_alerts.py",
     "test_fault_crash_points.py",
     "test_hostile_input.py",
