@@ -365,7 +365,7 @@ def chain(clock: StageClock, plan: dict) -> dict:
     from benchmarks.validate import _return_free_memory
     from pipelines import load
     from pipelines.indicators.build import build_indicators
-    from pipelines.ingest.run import pull_source
+    from pipelines.ingest.pull import pull_source
     from pipelines.registry import registry
     from pipelines.settings import get_settings
     from pipelines.storage import data_root

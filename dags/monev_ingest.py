@@ -16,20 +16,29 @@ from pipelines.orchestration.dag_args import (
 )
 from pipelines.settings import TIMEZONE
 
+BATCH_LABEL = "{{ task.op_kwargs['unit_codes'] | join(', ') | truncate(200) }}"
+
 DOC = """
 ### Monev ingest
 
 Daily at 05:00 (Asia/Jakarta), or as `MONEV_INGEST_SCHEDULE` says.
 
-1. **pull** — one mapped task per (unit, source) from `config/units.yaml`: file drops,
-   unit databases (incremental by watermark) and HTTP APIs. Each delivery is stored
-   byte-exact in `raw/` under its sha256 and recorded in the catalog (`ingest_log` view).
-   The same bytes delivered again are recorded as `duplicate` and never loaded twice. A pull
-   that fails after its retries e-mails `MONEV_ALERT_RECIPIENTS` through the `monev_smtp`
-   Connection; the other units and sources go on.
-2. **load** — one mapped task per unit: new files are parsed, validated with the Great
+Units go in batches of `MONEV_UNITS_PER_TASK` (default 10), in the order of `config/units.yaml`:
+one `pull` and one `load` task per batch, so a task process starts and imports once for
+several units. Each task's label lists its units.
+
+1. **pull** — every source of the batch's units: file drops, unit databases (incremental by
+   watermark) and HTTP APIs. Each delivery is stored byte-exact in `raw/` under its sha256 and
+   recorded in the catalog (`ingest_log` view). The same bytes delivered again are recorded as
+   `duplicate` and never loaded twice. A source that fails does not stop the others; the task
+   then fails naming it, and its retries pull again (what already arrived is not received twice).
+   After the last retry each failed source is e-mailed to `MONEV_ALERT_RECIPIENTS` through the
+   `monev_smtp` Connection.
+2. **load** — each unit of the batch in turn: new files are parsed, validated with the Great
    Expectations suites in `expectations/`, and each quarter they touch is rebuilt in
    `warehouse/<table>/year=/quarter=/unit_code=` (rejected rows in `quarantine/rows`).
+   A unit whose load fails is logged with its traceback and the others still load; its files
+   stay received for the next run, and **log_summary** fails the run naming it.
    The `quarter` parameter rebuilds that quarter even when nothing new arrived.
 3. **announce_changes** — once per run, after every load: an event on each fact asset a unit's
    load changed (one asset per dataset in `pipelines/datasets/`; extra: the unit and its quarters),
@@ -60,33 +69,33 @@ def monev_ingest():
         return [{"unit_code": unit.code, "source": source.name} for unit in registry().units for source in unit.sources]
 
     @task
-    def unit_codes() -> list[str]:
+    def unit_batches() -> list[list[str]]:
+        from pipelines.ingest.run import unit_batches
         from pipelines.registry import registry
+        from pipelines.settings import get_settings
 
-        return registry().unit_codes
+        return unit_batches(registry().unit_codes, get_settings().units_per_task)
 
-    @task(
-        map_index_template="{{ task.op_kwargs['unit_code'] }}/{{ task.op_kwargs['source'] }}",
-        on_failure_callback=on_pull_failure,
-    )
-    def pull(unit_code: str, source: str) -> dict:
-        from pipelines.ingest.run import pull_source
+    @task(map_index_template=BATCH_LABEL, on_failure_callback=on_pull_failure)
+    def pull(unit_codes: list[str], **context) -> None:
+        """Every source of the batch's units; fails (and is retried) when any failed, after pulling the others."""
+        from pipelines.ingest.pull import pull_units, raise_for_failed_pulls
 
-        return {"unit_code": unit_code, "source": source, "received": len(pull_source(unit_code, source))}
+        results = pull_units(unit_codes)
+        context["ti"].xcom_push(key="pulled", value=results)  # kept when the task fails: the summary reads it
+        raise_for_failed_pulls(results)
 
-    @task(map_index_template="{{ task.op_kwargs['unit_code'] }}", trigger_rule="all_done")
-    def load(unit_code: str, **context) -> dict:
+    @task(map_index_template=BATCH_LABEL, trigger_rule="all_done")
+    def load(unit_codes: list[str], **context) -> list[dict]:
         """Runs after the pulls even when some failed: what did arrive is loaded."""
-        from dataclasses import asdict
-
-        from pipelines.ingest.load import load_unit
+        from pipelines.ingest.run import load_units
         from pipelines.periods import Quarter
 
         requested = context["params"].get("quarter")
-        return asdict(load_unit(unit_code, [Quarter.parse(requested)] if requested else []))
+        return load_units(unit_codes, [Quarter.parse(requested)] if requested else [])
 
     @task(outlets=[FACT_CHANGES], trigger_rule="all_done")
-    def announce_changes(reports: list[dict], **context) -> dict:
+    def announce_changes(batches: list[list[dict]], **context) -> dict:
         """After every load, even failed ones: an event per unit and fact table that changed.
 
         One task emits them all: loads emitting through the alias at the same moment race in Airflow 3.3
@@ -96,7 +105,7 @@ def monev_ingest():
 
         from pipelines.orchestration.asset_events import fact_events, facts_loaded_event
 
-        changes = {report["unit_code"]: report["changed"] for report in reports}
+        changes = {report["unit_code"]: report["changed"] for reports in batches for report in reports}
         for unit_code, changed in changes.items():
             for table, extra in fact_events(unit_code, changed).items():
                 context["outlet_events"][FACT_CHANGES].add(FACT_ASSETS[table], extra=extra)
@@ -120,21 +129,25 @@ def monev_ingest():
         return build_data_docs(data_root())
 
     @task(trigger_rule="all_done", retries=0)
-    def log_summary(
-        pulls: list[dict], expected_pulls: list[dict], reports: list[dict], expected_units: list[str]
-    ) -> None:
+    def log_summary(expected_pulls: list[dict], batches: list[list[dict]], units: list[list[str]], **context) -> None:
         """Runs even when pulls or loads failed, so the run both shows what landed and ends failed."""
         from pipelines.ingest.run import log_reports
 
-        log_reports(list(reports), expected_units, list(pulls), expected_pulls)
+        pulled = context["ti"].xcom_pull(task_ids="pull", key="pulled", map_indexes=list(range(len(units))))
+        log_reports(
+            [report for reports in batches for report in reports],
+            [unit for batch in units for unit in batch],
+            [entry for results in pulled for entry in results or []],
+            expected_pulls,
+        )
 
-    units = unit_codes()
+    batches = unit_batches()
     sources = unit_sources()
-    pulled = pull.expand_kwargs(sources)
-    loaded = load.expand(unit_code=units)
+    pulled = pull.expand(unit_codes=batches)
+    loaded = load.expand(unit_codes=batches)
     pulled >> loaded >> data_docs()
     announce_facts_loaded(announce_changes(loaded))
-    log_summary(pulled, sources, loaded, units)
+    pulled >> log_summary(sources, loaded, batches)
 
 
 monev_ingest()

@@ -27,6 +27,8 @@ class Settings:
     date_tolerance_days: int
     """How long after the quarter a completion or response date may fall (exports are made after quarter end)."""
     validation_workers: int
+    units_per_task: int
+    """Units one pull task and one load task take in turn, so a task process starts and imports once for all of them."""
     zi_scale_conversion: str
     """How a 1..6 perception answer becomes the 0..4 IPAK/IPKP scale (see indicators/perception.py)."""
     count_receipt_day: bool
@@ -125,6 +127,7 @@ def get_settings() -> Settings:
         validation_chunk_rows=int(os.environ.get("MONEV_VALIDATION_CHUNK_ROWS", "250000")),
         date_tolerance_days=int(os.environ.get("MONEV_DATE_TOLERANCE_DAYS", "31")),
         validation_workers=int(os.environ.get("MONEV_VALIDATION_WORKERS", os.cpu_count() or 1)),
+        units_per_task=max(1, int(os.environ.get("MONEV_UNITS_PER_TASK", "10"))),
         zi_scale_conversion=conversion,
         count_receipt_day=receipt_day == "true",
         publish_deadline_days=int(os.environ.get("MONEV_PUBLISH_DEADLINE_DAYS", "30")),

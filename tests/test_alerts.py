@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import pytest
 
+from pipelines.ingest.pull import PullsFailed
 from pipelines.notify.alerts import on_pull_failure
-from pipelines.sources import SourceError
 from tests.support.airflow_cli import airflow_env, migrate
 from tests.support.smtp_server import smtp_server
 
@@ -17,19 +17,37 @@ SMTP_CONNECTION = "smtp://127.0.0.1:{port}?from_email=monev%40disnakertrans.jati
 
 
 class FakeTask:
-    op_kwargs: ClassVar[dict] = {"unit_code": "UPT-P2TK", "source": "sipp"}
+    op_kwargs: ClassVar[dict] = {"unit_codes": ["UPT-K3", "UPT-P2TK"]}
 
 
-def test_failure_callback_mails_unit_source_and_error(monkeypatch):
+def test_failure_callback_mails_each_failed_source_with_its_error(monkeypatch):
+    failures = [
+        {"unit_code": "UPT-P2TK", "source": "sipp",
+         "error": "SourceError: UPT-P2TK/sipp: could not read the unit's database: connection refused"},
+        {"unit_code": "UPT-K3", "source": "survei", "error": "SourceError: UPT-K3/survei: HTTP 500"},
+    ]  # fmt: skip
     with smtp_server() as (inbox, port):
         monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=port))
         monkeypatch.setenv("MONEV_ALERT_RECIPIENTS", "data-team@example.org, oncall@example.org")
-        error = SourceError("UPT-P2TK/sipp: could not read the unit's database: connection refused")
-        on_pull_failure({"task": FakeTask(), "exception": error, "ti": None})
-    [message] = inbox.messages
-    assert message["Subject"] == "[monev] pull failed: UPT-P2TK / sipp"
-    assert message["To"] == "data-team@example.org, oncall@example.org"
-    assert "connection refused" in message.get_content()
+        on_pull_failure({"task": FakeTask(), "exception": PullsFailed(failures), "ti": None})
+    first, second = inbox.messages
+    assert first["Subject"] == "[monev] pull failed: UPT-P2TK / sipp"
+    assert first["To"] == "data-team@example.org, oncall@example.org"
+    assert "connection refused" in first.get_content()
+    assert second["Subject"] == "[monev] pull failed: UPT-K3 / survei"
+    assert "HTTP 500" in second.get_content()
+
+
+def test_a_pull_task_that_failed_whole_alerts_for_each_of_its_units(monkeypatch):
+    with smtp_server() as (inbox, port):
+        monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", SMTP_CONNECTION.format(port=port))
+        monkeypatch.setenv("MONEV_ALERT_RECIPIENTS", "data-team@example.org")
+        on_pull_failure({"task": FakeTask(), "exception": MemoryError("out of memory"), "ti": None})
+    assert [message["Subject"] for message in inbox.messages] == [
+        "[monev] pull failed: UPT-K3 / (every source)",
+        "[monev] pull failed: UPT-P2TK / (every source)",
+    ]
+    assert "MemoryError: out of memory" in inbox.messages[0].get_content()
 
 
 def test_without_recipients_the_callback_only_logs(monkeypatch, caplog):
@@ -51,7 +69,8 @@ def http_connection(base_url: str, **extra) -> str:
 @pytest.mark.e2e
 def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, config_dir):
     """Through `airflow dags test`: a database down, an API refusing connections, one answering 500 and one
-    too slow each fail their own pull after its retries and alert the data team; every unit still loads."""
+    too slow each fail while the other sources of their batch are pulled; after the pull task's retries each
+    alerts the data team on its own, and every unit still loads."""
     import subprocess
 
     from pipelines.periods import Quarter
@@ -95,8 +114,8 @@ def test_broken_sources_fail_alone_and_alert_after_their_retries(tmp_path, confi
     assert "no answer from http://127.0.0.1:9/api/v1/responses" in alerts["[monev] pull failed: UPT-BLK-SBY / survei"]
     assert "500" in alerts["[monev] pull failed: UPT-K3 / survei"]
     assert "timed out" in alerts["[monev] pull failed: BID-WAS / survei"].lower()
-    # Each broken pull: its first try and two retries; then the summary, which fails the run on purpose.
-    assert log.count("Task failed with exception") == 4 * 3 + 1
+    # The batch's pull task: its first try and two retries; then the summary, which fails the run on purpose.
+    assert log.count("Task failed with exception") == 3 + 1
     assert len(failing.requests) == 3 and len(slow.requests) == 3
     [summary] = re.findall(r"failed: (pull .*); the other units and sources were loaded", log)
     assert sorted(summary.split(", ")) == ["pull BID-WAS/survei", "pull UPT-BLK-SBY/survei", "pull UPT-K3/survei",

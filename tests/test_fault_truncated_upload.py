@@ -12,7 +12,8 @@ import subprocess
 import sys
 import textwrap
 
-from pipelines.ingest.run import ingest_unit, pull_source
+from pipelines.ingest.pull import pull_source
+from pipelines.ingest.run import ingest_unit
 from pipelines.runstate.received_files import ingest_log
 from tests.support.airflow_cli import REPO
 from tests.test_ingest import HEADER, drop, warehouse_rows

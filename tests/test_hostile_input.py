@@ -24,8 +24,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.ingest.pull import pull_source
 from pipelines.ingest.receive import receive
-from pipelines.ingest.run import ingest_unit, pull_source
+from pipelines.ingest.run import ingest_unit
 from pipelines.parse.read import UnreadableFile, check_unpacked_size
 from pipelines.registry import registry
 from pipelines.samples.generate import write_samples

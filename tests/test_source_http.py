@@ -7,7 +7,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.ingest.run import ingest_unit, pull_source
+from pipelines.ingest.pull import pull_source
+from pipelines.ingest.run import ingest_unit
 from pipelines.sources import SourceError
 from tests.support.http_server import SurveyApi, serve
 

@@ -8,7 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from pipelines.ingest.run import ingest_unit, pull_source
+from pipelines.ingest.pull import pull_source
+from pipelines.ingest.run import ingest_unit
 from pipelines.runstate import received_files
 from pipelines.sources import SourceError
 from tests.support.postgres_server import create_databases

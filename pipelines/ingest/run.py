@@ -1,47 +1,44 @@
 """Ingest = pull every source of a unit into the raw zone and catalog, then load the warehouse.
 
-The DAG runs the two halves as separate tasks (one per unit and source, then one per unit);
-the CLI and tests call `ingest_unit` for both at once.
+The DAG runs the two halves as separate tasks, each over a batch of units (`unit_batches`), so a
+task process pays its start-up and imports once for several units; the CLI and tests call
+`ingest_unit` for both halves of one unit at once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
 from pipelines.ingest.load import LoadReport, load_unit
-from pipelines.ingest.receive import receive
+from pipelines.ingest.pull import pull_source
 from pipelines.periods import Quarter
-from pipelines.registry import Unit, registry
-from pipelines.runstate import received_files
-from pipelines.runstate.locks import one_run_at_a_time
-from pipelines.sources import Delivery
-from pipelines.sources.files import pull_files
-from pipelines.sources.http import pull_http
-from pipelines.sources.sql import pull_sql
+from pipelines.registry import registry
 from pipelines.storage import DataRoot, data_root
 
 log = logging.getLogger(__name__)
 
-Puller = Callable[[Unit, object, DataRoot], Iterator[Delivery]]
-PULLERS: dict[str, Puller] = {"files": pull_files, "sql": pull_sql, "http": pull_http}
+
+def unit_batches(unit_codes: list[str], size: int) -> list[list[str]]:
+    """The units in registry order, `size` at a time: one pull task and one load task per batch."""
+    return [unit_codes[start : start + size] for start in range(0, len(unit_codes), size)]
 
 
-@one_run_at_a_time("pull {unit_code}/{source_name}")
-def pull_source(unit_code: str, source_name: str, root: DataRoot | None = None) -> list[dict]:
-    """Receive whatever the source has that is new; returns the catalog entries made."""
+def load_units(unit_codes: list[str], quarters: list[Quarter] = (), root: DataRoot | None = None) -> list[dict]:
+    """Load each unit in turn; reports of the units loaded.
+
+    A unit whose load fails is logged with its traceback and left out, and the others still load:
+    its files stay received and load with the next run, and `log_reports` names it, failing the run.
+    """
     root = root or data_root()
-    reg = registry()
-    unit = reg.unit(unit_code)
-    source = unit.source(source_name)
-    received = []
-    for delivery in PULLERS[source.kind](unit, source, root):
-        if received_files.known_delivery(unit.code, source.name, delivery.file_name, delivery.sha256):
-            continue  # this very file (name and bytes) was received before
-        received.append(asdict(receive(unit, source.name, delivery, root, reg)))
-    log.info("%s/%s: %d new deliveries", unit_code, source_name, len(received))
-    return received
+    reports = []
+    for position, unit_code in enumerate(unit_codes, start=1):
+        log.info("[%d/%d] loading %s", position, len(unit_codes), unit_code)
+        try:
+            reports.append(asdict(load_unit(unit_code, quarters, root)))
+        except Exception:
+            log.exception("load of %s failed; its files stay received for the next run", unit_code)
+    return reports
 
 
 def ingest_unit(unit_code: str, quarter: Quarter | None = None, root: DataRoot | None = None) -> LoadReport:
@@ -68,11 +65,14 @@ def log_reports(
     for file in files:
         if file["message"]:
             log.warning("%s", file["message"])
-    failed = [f"pull {pull['unit_code']}/{pull['source']}" for pull in expected_pulls if not _done(pull, pulls)]
+    failed = [f"pull {pull['unit_code']}/{pull['source']}" for pull in expected_pulls if not _pulled(pull, pulls)]
     failed += [f"load {unit}" for unit in expected_units if unit not in {report["unit_code"] for report in reports}]
     if failed:
         raise UnitsFailed(f"failed: {', '.join(failed)}; the other units and sources were loaded (see their task logs)")
 
 
-def _done(pull: dict, pulls: list[dict]) -> bool:
-    return any(done["unit_code"] == pull["unit_code"] and done["source"] == pull["source"] for done in pulls)
+def _pulled(pull: dict, pulls: list[dict]) -> bool:
+    return any(
+        "error" not in done and (done["unit_code"], done["source"]) == (pull["unit_code"], pull["source"])
+        for done in pulls
+    )

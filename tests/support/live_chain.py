@@ -76,6 +76,8 @@ def running_chain(
             # apart, and fail the sensor; production looks every 300 s.
             "MONEV_PUBLISH_POKE_SECONDS": "15",
             "MONEV_RETRY_DELAY_SECONDS": "5",
+            # Three units in two batches: the mapped pull and load tasks run side by side, as with many units.
+            "MONEV_UNITS_PER_TASK": "2",
             **settings,
         }
         with live_airflow(env, extra) as airflow:
