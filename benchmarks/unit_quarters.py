@@ -1,12 +1,15 @@
 """Benchmark: unit-quarters one worker processes per minute (printed figures, not a test).
 
-    .venv/bin/python -m benchmarks.unit_quarters --units 40 --rows-per-unit 2000 [--production]
+    .venv/bin/python -m benchmarks.unit_quarters --units 40 --rows-per-unit 2000 [--units-per-task 10] [--production]
 
-What a worker does for a quarter, as the DAGs split it: one `ingest_unit` task per unit (pull,
-parse, validate, quarantine and feedback, partition writes), then one `build_indicators` task and
-one publish task for the whole quarter. Each task runs in a fresh interpreter, one after another,
-as on a Celery worker slot: the figures include the imports every task process pays (pandas, GX),
-and validation uses one process (MONEV_VALIDATION_WORKERS=1), so "one worker" means one core.
+What a worker does for a quarter, as the DAGs split it: per batch of `--units-per-task` units
+(MONEV_UNITS_PER_TASK), one `pull` task (every source of the batch's units) and one `load` task
+(parse, validate, quarantine and feedback, partition writes, unit after unit); then one
+`build_indicators` task and one publish task for the whole quarter. Each task runs in a fresh
+interpreter, one after another, as on a Celery worker slot: the figures include the imports every
+task process pays (pandas, GX), and validation uses one process (MONEV_VALIDATION_WORKERS=1), so
+"one worker" means one core. A unit-quarter's ingest time is its batch's pull and load time
+divided by the batch's units.
 
 Units: the registry's seven, then copies of them (`UPT-K3-02`, …) up to `--units`, each with
 `--rows-per-unit` service-log rows plus its SKM, complaint, perception and LKE exports from
@@ -91,10 +94,17 @@ def storage(production: bool, scratch: Path) -> Iterator[dict[str, str]]:
         }
 
 
-def _ingest(unit_code: str) -> None:
-    from pipelines.ingest.run import ingest_unit
+def _pull(*unit_codes: str) -> None:
+    from pipelines.ingest.pull import pull_units, raise_for_failed_pulls
 
-    ingest_unit(unit_code, QUARTER)
+    raise_for_failed_pulls(pull_units(list(unit_codes)))
+
+
+def _load(*unit_codes: str) -> None:
+    from pipelines.ingest.run import load_units
+
+    if len(load_units(list(unit_codes), [QUARTER])) != len(unit_codes):
+        raise RuntimeError("a unit's load failed; see the log above")
 
 
 def _indicators() -> None:
@@ -142,14 +152,25 @@ def as_a_task(target: Callable[..., None], *args: str) -> Task:
 
 
 @dataclass
+class Batch:
+    units: int
+    pull: Task
+    load: Task
+
+    @property
+    def seconds_per_unit(self) -> float:
+        return (self.pull.seconds + self.load.seconds) / self.units
+
+
+@dataclass
 class Run:
     units: int
-    ingest: list[Task]
+    ingest: list[Batch]
     indicators: Task
     publish: Task
 
 
-def run_quarter(units: int, rows_per_unit: int, production: bool) -> Run:
+def run_quarter(units: int, rows_per_unit: int, units_per_task: int, production: bool) -> Run:
     """Samples for `units` units, then every task of the quarter, one after another, in fresh interpreters."""
     with tempfile.TemporaryDirectory(prefix="monev-bench-") as folder, storage(production, Path(folder)) as env:
         config_dir = Path(folder, "config")
@@ -161,10 +182,14 @@ def run_quarter(units: int, rows_per_unit: int, production: bool) -> Run:
 
         say(f"{units} units, {rows_per_unit:,} service rows each, data root {env['MONEV_DATA_ROOT']}")
         write_samples(QUARTER, rows=units * rows_per_unit)
+        from pipelines.ingest.run import unit_batches
+
         ingest = []
-        for number, code in enumerate(codes, 1):
-            ingest.append(as_a_task(_ingest, code))
-            say(f"  ingest {number}/{len(codes)} {code}: {ingest[-1].seconds:.1f} s")
+        batches = unit_batches(codes, units_per_task)
+        for number, batch in enumerate(batches, 1):
+            ingest.append(Batch(len(batch), as_a_task(_pull, *batch), as_a_task(_load, *batch)))
+            say(f"  batch {number}/{len(batches)} ({len(batch)} units): pull {ingest[-1].pull.seconds:.1f} s, "
+                f"load {ingest[-1].load.seconds:.1f} s")  # fmt: skip
         indicators = as_a_task(_indicators)
         say(f"  indicators: {indicators.seconds:.1f} s")
         publish = as_a_task(_publish)
@@ -196,29 +221,35 @@ def main() -> None:
         "--units", type=int, nargs="+", default=[10, 40], help="registry sizes to run, one quarter each"
     )
     parser.add_argument("--rows-per-unit", type=int, default=2_000)
+    parser.add_argument("--units-per-task", type=int, default=10, help="units per pull and per load task")
     parser.add_argument("--production", action="store_true", help="S3 data root and PostgreSQL catalog")
     options = parser.parse_args()
     startup = as_a_task(_imports)
-    runs = [run_quarter(units, options.rows_per_unit, options.production) for units in options.units]
+    runs = [
+        run_quarter(units, options.rows_per_unit, options.units_per_task, options.production) for units in options.units
+    ]
 
-    ingest = [task for run in runs for task in run.ingest]
-    per_unit = statistics.mean(task.seconds for task in ingest)
+    ingest = [batch for run in runs for batch in run.ingest]
+    per_unit = sum(batch.pull.seconds + batch.load.seconds for batch in ingest) / sum(batch.units for batch in ingest)
     indicators = fixed_and_per_unit(runs, lambda run: run.indicators.seconds)
     publish = fixed_and_per_unit(runs, lambda run: run.publish.seconds)
     say("")
-    median = statistics.median(task.seconds for task in ingest)
-    say(f"ingest task per unit-quarter ({len(ingest)} tasks): mean {per_unit:.1f} s, median {median:.1f} s, "
-        f"of which {startup.seconds:.1f} s fresh interpreter + imports (platform, pandas, GX)")  # fmt: skip
+    median = statistics.median(batch.seconds_per_unit for batch in ingest)
+    say(f"ingest per unit-quarter ({len(ingest)} batches of up to {options.units_per_task} units, a pull and a load "
+        f"task each): mean {per_unit:.2f} s, median over batches {median:.2f} s; a task's fresh interpreter + "
+        f"imports (platform, pandas, GX) take {startup.seconds:.1f} s")  # fmt: skip
     say(f"one worker, ingest only: {60 / per_unit:.1f} unit-quarters per minute")
     for run in runs:
-        total = sum(task.seconds for task in run.ingest) + run.indicators.seconds + run.publish.seconds
+        ingest_seconds = sum(batch.pull.seconds + batch.load.seconds for batch in run.ingest)
+        total = ingest_seconds + run.indicators.seconds + run.publish.seconds
         say(f"{run.units} units on one worker, whole chain: {total / 60:.1f} min, "
             f"{60 * run.units / total:.1f} unit-quarters per minute (indicators {run.indicators.seconds:.1f} s, "
             f"publish {run.publish.seconds:.1f} s)")  # fmt: skip
     say(f"indicators task: {indicators[0]:.1f} s + {indicators[1]:.3f} s per unit; "
         f"publish task: {publish[0]:.1f} s + {publish[1]:.3f} s per unit")  # fmt: skip
     largest = runs[-1]
-    say(f"peak memory per task process ({largest.units} units): ingest {max(t.peak_mib for t in ingest):.0f} MiB, "
+    say(f"peak memory per task process ({largest.units} units): pull {max(b.pull.peak_mib for b in ingest):.0f} MiB, "
+        f"load {max(b.load.peak_mib for b in ingest):.0f} MiB, "
         f"indicators {largest.indicators.peak_mib:.0f} MiB, publish {largest.publish.peak_mib:.0f} MiB")  # fmt: skip
     say("")
     say("projected minutes per quarter (ingest spread over the workers; indicators and publish one task each):")
