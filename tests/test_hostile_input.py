@@ -11,6 +11,7 @@ the size limit, an endless API body) are made here, against limits lowered for t
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -268,11 +269,15 @@ def assert_outcome(case: Case, root: DataRoot) -> None:
 
 
 def assert_feedback_is_plain_text(root: DataRoot, case: Case, quarter) -> None:
-    """The hostile value reaches the unit's feedback workbook as text: no formula, no link."""
+    """The hostile value reaches the unit's feedback workbook as text (no formula, no link), and its full list
+    as a cell no spreadsheet reads as a formula."""
     folder = root.path("quarantine", "feedback", f"year={quarter.year}", f"quarter={quarter.quarter}",
                        f"unit_code={UNIT}")  # fmt: skip
-    [name] = os.listdir(folder)
-    with zipfile.ZipFile(Path(folder) / name) as workbook:
+    assert sorted(os.listdir(folder)) == [f"umpan_balik_{UNIT}_2026-Q3.csv", f"umpan_balik_{UNIT}_2026-Q3.xlsx"]
+    listed = (Path(folder) / f"umpan_balik_{UNIT}_2026-Q3.csv").read_text(encoding="utf-8-sig")
+    written = [row["Nilai yang ditulis"] for row in csv.DictReader(io.StringIO(listed))]
+    assert ("'" + case.value if case.value[0] in "=+-@" else case.value) in written
+    with zipfile.ZipFile(Path(folder) / f"umpan_balik_{UNIT}_2026-Q3.xlsx") as workbook:
         sheets = [workbook.read(part).decode() for part in workbook.namelist() if part.startswith("xl/worksheets/")]
         strings = workbook.read("xl/sharedStrings.xml").decode()
     assert not any("<f>" in sheet or "<hyperlink" in sheet for sheet in sheets)

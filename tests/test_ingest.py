@@ -180,6 +180,29 @@ def test_a_later_file_updates_records_by_ticket(ppkk_export, quarter):
     assert len(rows) == 25
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_files_of_a_quarter_are_checked_one_by_one_as_if_they_were_one(data_root, quarter, workers, monkeypatch):
+    """A keyless row repeating one of an earlier file is a duplicate there too; a ticket sent again replaces the
+    earlier row; with workers (each file in its own) the outcome is the same."""
+    monkeypatch.setenv("MONEV_VALIDATION_WORKERS", workers)
+    monkeypatch.setenv("MONEV_VALIDATION_CHUNK_ROWS", "10")
+    keyless = ";Eko Prasetyo;3578011203900006;LPTKS;07/07/2026;07/07/2026;Selesai;Online;0"
+    first = [*GOOD_ROWS, keyless, *FILLER_ROWS]
+    resent = GOOD_ROWS[1].replace("Loket", "Online")  # T-002 again, now online
+    drop(data_root, "BID-PPKK", "layanan_07_juli.csv", HEADER + "\n".join(first) + "\n")
+    drop(data_root, "BID-PPKK", "layanan_08_agustus.csv", HEADER + "\n".join([keyless, resent, keyless] + [
+        row.replace("F-", "G-") for row in FILLER_ROWS]) + "\n")  # fmt: skip
+    ingest_unit("BID-PPKK", quarter)
+    quarantine = connect().sql("SELECT file_name, source_row, rule FROM quarantine ORDER BY ALL").fetchall()
+    assert quarantine == [
+        ("layanan_07_juli.csv", 6, "expect_column_values_to_not_be_null"),
+        ("layanan_08_agustus.csv", 2, "duplicate_row"),
+        ("layanan_08_agustus.csv", 4, "duplicate_row"),
+    ]
+    rows = {row["ticket_id"]: row for row in warehouse_rows(data_root, "service_log", quarter, "BID-PPKK")}
+    assert rows["T-002"]["channel"] == "online" and len(rows) == 4 + 2 * len(FILLER_ROWS)
+
+
 def test_ingest_log_records_every_file_with_counts(ppkk_export, quarter):
     ingest_unit("BID-PPKK")
     columns = "unit_code, source, dataset, file_name, sha256, received_at, rows_read, rows_accepted, rows_quarantined"

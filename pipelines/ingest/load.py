@@ -8,47 +8,37 @@ replaces its predecessor's rows, and a record sent again in a later file updates
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import pandas as pd
 import pyarrow as pa
 
 from pipelines.datasets import DATASETS
-from pipelines.parse.canonical import (
-    EARLIEST_PLAUSIBLE_DATE,
-    MissingColumns,
-    ParsedExport,
-    row_quarters,
-    to_canonical,
-)
-from pipelines.parse.headers import HeaderError, header_config
-from pipelines.parse.read import UnreadableFile, read_table
-from pipelines.parse.survey_period import PeriodError
-from pipelines.parse.tally import TallyError, is_tally, tally_to_canonical
+from pipelines.ingest.parse_file import ParsedFile, ParseJob, parse_job
 from pipelines.periods import Quarter
-from pipelines.quality.batch import BatchResult, FileSlice, validate_batch
+from pipelines.quality.batch import BatchResult, finish_batch, plan_batch, too_many_failed, validate_file
 from pipelines.quality.data_docs import save_validation
 from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
 from pipelines.runstate import quarter_refresh, received_files
 from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.runstate.received_files import ReceivedFile
+from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
-from pipelines.warehouse.partitions import replace_partition
+from pipelines.warehouse.partitions import PartitionWriter, replace_partition
 from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
+from pipelines.workers import each
 
 log = logging.getLogger(__name__)
 
-PARSE_ERRORS = (UnreadableFile, MissingColumns, HeaderError, PeriodError, TallyError)
 UNMATCHED_LISTED = 20
 """Distinct unmatched answers named in the log line; the rest are counted."""
-NO_ROWS = "the file has its column titles but no data rows; send the export with its rows"
-NO_DATE = (
-    f"no row has a plausible date (from {EARLIEST_PLAUSIBLE_DATE:%d/%m/%Y} to the day the file arrived); "
-    "check the date column"
-)
+BYTES_PER_ROW = 100
+"""About what an exported row takes; only to judge whether files are worth sending to workers."""
 
 
 @dataclass
@@ -66,31 +56,44 @@ class LoadReport:
         return sorted(self.changed)
 
 
-def parse_received(file: ReceivedFile, unit: Unit, root: DataRoot) -> ParsedExport:
-    config = header_config()
-    data = root.read_bytes(file.raw_path)
-    raw = read_table(file.file_name, data, lambda row: config.header_score(file.dataset, row))
-    try:
-        if file.dataset == "skm_response" and is_tally(raw.headers, config):
-            return tally_to_canonical(raw, unit, config, file.sha256, file.file_name)
-        return to_canonical(file.dataset, raw, unit, config, file.sha256, file.file_name)
-    except PARSE_ERRORS as error:
-        where = f" ({raw.location})" if raw.location else ""
-        raise type(error)(f"{where.strip()} {error}".strip()) from None
+def _workers_for(rows: int) -> int:
+    """Workers for files holding `rows` rows in all: this process alone unless they are worth the hand-over."""
+    settings = get_settings()
+    return settings.validation_workers if rows > settings.validation_chunk_rows else 1
 
 
 class _ParsedFiles:
-    """Parses each received file at most once per run."""
+    """Each file the run needs, parsed at most once (in workers when they are large) into a scratch folder."""
 
-    def __init__(self, unit: Unit, root: DataRoot) -> None:
-        self.unit, self.root, self.cache = unit, root, {}
-        self.seen: set[int] = set()
+    def __init__(self, root: DataRoot, scratch: str) -> None:
+        self.root, self.scratch = root, scratch
+        self.parsed: dict[int, ParsedFile] = {}
 
-    def get(self, file: ReceivedFile) -> ParsedExport:
-        self.seen.add(file.id)
-        if file.id not in self.cache:
-            self.cache[file.id] = parse_received(file, self.unit, self.root)
-        return self.cache[file.id]
+    def parse(self, files: list[ReceivedFile]) -> None:
+        todo = [file for file in files if file.id not in self.parsed]
+        size = sum(self.root.stat(file.raw_path)[0] or 0 for file in todo if file.dataset is not None)
+        workers = _workers_for(size // BYTES_PER_ROW) if len(todo) > 1 else 1
+        if workers > 1:
+            log.info("parsing %d files (%s bytes) on %d workers", len(todo), f"{size:,}", workers)
+        jobs = (ParseJob(file, self.root, self.scratch) for file in todo)
+        for parsed in each(parse_job, jobs, workers):
+            self.parsed[parsed.file.id] = parsed
+
+    def get(self, file: ReceivedFile) -> ParsedFile:
+        self.parse([file])
+        parsed = self.parsed[file.id]
+        if parsed.error:  # a file loaded before that no longer parses: the config it relied on changed
+            raise RuntimeError(f"{parsed.error} (the file was loaded before; check config/headers.yaml)")
+        return parsed
+
+
+@contextmanager
+def _scratch() -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="monev-load-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> dict[Quarter, set[str]]:
@@ -100,39 +103,21 @@ def _register_new_files(unit: Unit, parsed: _ParsedFiles) -> dict[Quarter, set[s
     """
     touched: dict[Quarter, set[str]] = {}
     new_ids = []
-    for file in received_files.files_to_load(unit.code):
-        parsed.seen.add(file.id)
-        if file.dataset is None:  # receiving it already found it unreadable
-            received_files.set_status(file.id, "rejected", file.message)
-            log.warning("rejected %s", file.message)
+    files = received_files.files_to_load(unit.code)
+    parsed.parse(files)
+    for file in files:
+        found = parsed.parsed[file.id]
+        if found.error:
+            received_files.set_status(file.id, "rejected", found.error)
+            log.warning("rejected %s", found.error)
             continue
-        try:
-            export = parsed.get(file)
-        except PARSE_ERRORS as error:
-            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {error}")
-            log.warning("rejected %s/%s: %s", unit.code, file.file_name, error)
-            continue
-        if export.frame.empty:
-            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_ROWS}")
-            continue
-        years, quarters = row_quarters(export, file.dataset, file.delivered_on)
-        file_quarters = {Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if not pd.isna(y)}
-        if not file_quarters:
-            received_files.set_status(file.id, "rejected", f"{unit.code}/{file.file_name}: {NO_DATE}")
-            continue
-        received_files.set_file_quarters(file.id, [(q.year, q.quarter) for q in file_quarters])
-        for file_quarter in file_quarters:
+        received_files.set_file_quarters(file.id, [(q.year, q.quarter) for q in found.quarters])
+        for file_quarter in found.quarters:
             touched.setdefault(file_quarter, set()).add(file.dataset)
         new_ids.append(file.id)
     for year, quarter, dataset in received_files.quarters_of_replaced(new_ids):
         touched.setdefault(Quarter(year, quarter), set()).add(dataset)
     return touched
-
-
-def _slice(file: ReceivedFile, export: ParsedExport, quarter: Quarter) -> FileSlice:
-    years, quarters = row_quarters(export, file.dataset, file.delivered_on)
-    mask = ((years == quarter.year) & (quarters == quarter.quarter)).to_numpy(dtype=bool, na_value=False)
-    return FileSlice(file=file, parsed=export.subset(mask))
 
 
 def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResult) -> None:
@@ -148,37 +133,65 @@ def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResul
         )  # fmt: skip
 
 
+def _rebuild_dataset(
+    dataset: str, unit: Unit, quarter: Quarter, files: list[ParsedFile], root: DataRoot
+) -> tuple[BatchResult, int]:
+    """Check the batch file by file and write its good rows as they come; (the batch, rows written)."""
+    rows = sum(len(file.quarters[quarter].keys) for file in files)
+    workers = _workers_for(rows) if len(files) > 1 else 1
+    jobs = plan_batch(dataset, unit, quarter, files, get_settings().validation_workers if workers == 1 else 1)
+    if workers > 1:
+        log.info("validating %s rows of %s from %d files on %d workers", f"{rows:,}", dataset, len(files), workers)
+    validated_at = datetime.now(UTC)
+    outcomes = []
+    with PartitionWriter(root, "warehouse", dataset, quarter, unit.code, FACT_TABLES[dataset]) as writer:
+        for outcome in each(validate_file, jobs, workers):
+            if outcome.table is not None and not too_many_failed(outcome):
+                writer.write(outcome.table)
+            outcome.table = None  # written: the batch keeps only the file's counts and records
+            outcomes.append(outcome)
+        batch = finish_batch(dataset, unit, quarter, outcomes, validated_at)
+        if batch.rejected_whole:  # a batch-level failure rejects files whose rows were already written
+            writer.discard()
+    written = writer.rows
+    for outcome, verdict in zip(outcomes, batch.verdicts, strict=True):
+        received_files.record_load(
+            outcome.file.id, quarter.year, quarter.quarter, outcome.rows, outcome.rows - verdict.quarantined,
+            verdict.quarantined,
+        )  # fmt: skip
+        if verdict.status == "rejected" or outcome.file.status == "received":
+            received_files.set_status(outcome.file.id, verdict.status, verdict.message)
+    _log_unmatched(unit, quarter, dataset, batch)
+    return batch, written
+
+
 def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: DataRoot) -> dict[str, int]:
     """Rebuild the unit's fact and quarantine partitions of one quarter from its live files."""
-    by_dataset: dict[str, list[FileSlice]] = {}
+    by_dataset: dict[str, list[ReceivedFile]] = {}
     for file in received_files.live_files(unit.code, quarter.year, quarter.quarter):
-        by_dataset.setdefault(file.dataset, []).append(_slice(file, parsed.get(file), quarter))
-    quarantine: list[dict] = []
+        by_dataset.setdefault(file.dataset, []).append(file)
+    parsed.parse([file for files in by_dataset.values() for file in files])
+    quarantine: list[pa.Table] = []
     results: list[dict] = []
     rows: dict[str, int] = {}
     for dataset in FACT_TABLES:
-        table: pa.Table | None = None
         validation: dict | None = None
+        rows[dataset] = 0
         if by_dataset.get(dataset):
-            batch = validate_batch(dataset, by_dataset[dataset], unit, quarter)
-            table, validation = batch.table, batch.validation
-            quarantine += batch.quarantine
+            batch, rows[dataset] = _rebuild_dataset(
+                dataset, unit, quarter, [parsed.get(file) for file in by_dataset[dataset]], root
+            )
+            validation = batch.validation
+            quarantine.append(batch.quarantine)
             results += batch.dq_results
-            _log_unmatched(unit, quarter, dataset, batch)
-        replace_partition(root, "warehouse", dataset, quarter, unit.code, table)
+        else:
+            replace_partition(root, "warehouse", dataset, quarter, unit.code, None)
         save_validation(root, dataset, quarter, unit.code, validation)
-        rows[dataset] = table.num_rows if table is not None else 0
-    quarantined = pa.Table.from_pylist(quarantine, schema=QUARANTINE) if quarantine else None
+    quarantined = pa.concat_tables(quarantine) if quarantine else QUARANTINE.empty_table()
     replace_partition(root, "quarantine", QUARANTINE_TABLE, quarter, unit.code, quarantined)
     dq = pa.Table.from_pylist(results, schema=DQ_RESULTS) if results else None
     replace_partition(root, "warehouse", "dq_results", quarter, unit.code, dq)
-    write_feedback(root, unit, quarter, quarantine)
-    for piece in (piece for pieces in by_dataset.values() for piece in pieces):
-        received_files.record_load(
-            piece.file.id, quarter.year, quarter.quarter, piece.rows_read, piece.rows_accepted, piece.rows_quarantined
-        )
-        if piece.status == "rejected" or piece.file.status == "received":
-            received_files.set_status(piece.file.id, piece.status, piece.message)
+    write_feedback(root, unit, quarter, quarantined)
     log.info("%s %s: %s", unit.code, quarter, ", ".join(f"{name} {count} rows" for name, count in rows.items()))
     return rows
 
@@ -188,14 +201,15 @@ def load_unit(unit_code: str, quarters: Iterable[Quarter] = (), root: DataRoot |
     """Load what the unit delivered since the last run, and rebuild any `quarters` asked for explicitly."""
     root = root or data_root()
     unit = registry().unit(unit_code)
-    parsed = _ParsedFiles(unit, root)
-    touched = _register_new_files(unit, parsed)
-    for quarter in quarters:  # a rebuild asked for by name may change any table (a changed standard, say)
-        touched[quarter] = set(FACT_TABLES)
-    report = LoadReport(unit_code=unit_code)
-    for quarter in sorted(touched):
-        report.rows[str(quarter)] = rebuild_quarter(unit, quarter, parsed, root)
-        report.changed[str(quarter)] = sorted(touched[quarter])
-        quarter_refresh.mark_refreshed("facts", quarter.year, quarter.quarter, datetime.now(UTC))
-    report.files = received_files.ingest_log(parsed.seen)
+    with _scratch() as scratch:
+        parsed = _ParsedFiles(root, scratch)
+        touched = _register_new_files(unit, parsed)
+        for quarter in quarters:  # a rebuild asked for by name may change any table (a changed standard, say)
+            touched[quarter] = set(FACT_TABLES)
+        report = LoadReport(unit_code=unit_code)
+        for quarter in sorted(touched):
+            report.rows[str(quarter)] = rebuild_quarter(unit, quarter, parsed, root)
+            report.changed[str(quarter)] = sorted(touched[quarter])
+            quarter_refresh.mark_refreshed("facts", quarter.year, quarter.quarter, datetime.now(UTC))
+    report.files = received_files.ingest_log(parsed.parsed)
     return report

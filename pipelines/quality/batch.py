@@ -1,74 +1,37 @@
-"""Validate one unit's rows of one dataset and quarter, gathered from every file that holds them.
+"""Validate one unit's rows of one dataset and quarter (a batch), gathered from every file that holds them.
 
-Returns the rows fit for the warehouse, quarantine records for the rest, and a verdict per
-file: accepted, partial, or rejected whole (a batch-level failure, or too many bad rows).
+A batch is checked file by file, so memory holds one file's rows at a time and files can be
+checked side by side in workers: a record sent again in a later file replaces the earlier one
+(so keys never repeat across files), and rows without a key that repeat a row of an earlier file
+are found up front from those rows alone. Each file gives its rows fit for the warehouse, its
+quarantine records and its suite outcomes; the batch then merges the outcomes and gives each file
+its verdict: accepted, partial, or rejected whole (a batch-level failure, or too many bad rows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.datasets import DATASETS
+from pipelines.ingest.parse_file import CONTENT_EXCLUDED, ParsedFile, QuarterRows, quarter_mask, read_parsed
 from pipelines.parse.canonical import ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
-from pipelines.quality.chunks import validate_in_chunks
+from pipelines.quality.chunks import merge_outcomes, validate_in_chunks
 from pipelines.quality.gx_runner import ExpectationOutcome
+from pipelines.quality.issue_records import issue_records, rejected_record
 from pipelines.quality.validation_doc import validation_document
 from pipelines.registry import Unit, registry
 from pipelines.runstate.received_files import ReceivedFile
 from pipelines.settings import get_settings
-from pipelines.warehouse.schemas import FACT_TABLES
-
-
-@dataclass
-class FileSlice:
-    """The rows of one received file that fall in the quarter being built, and how they fared."""
-
-    file: ReceivedFile
-    parsed: ParsedExport
-    rows_read: int = 0
-    rows_accepted: int = 0
-    rows_quarantined: int = 0
-    status: str = "accepted"
-    message: str = ""
-
-
-def keep_latest_by_key(dataset: str, slices: list[FileSlice]) -> None:
-    """A record delivered again in a later file (an update from an incremental pull) replaces the earlier one."""
-    key = DATASETS[dataset].key
-    later_keys = pa.array([], type=pa.string())
-    for piece in reversed(slices):
-        keys = pa.array(piece.parsed.frame[key], type=pa.string(), from_pandas=True)
-        superseded = pc.and_(pc.is_in(keys, value_set=later_keys), pc.is_valid(keys))
-        later_keys = pa.concat_arrays([later_keys, keys.drop_null()])
-        if pc.any(superseded).as_py():
-            piece.parsed = piece.parsed.subset(~superseded.to_numpy(zero_copy_only=False))
-
-
-def _message(
-    unit_code: str, piece: FileSlice, position: int, row_number: int, column: str | None, problem: str
-) -> tuple[str | None, str | None, str]:
-    """(header, original value, message) for one issue, quoting the cells as the unit wrote them."""
-    cells = []
-    for name in (column or "").split(","):
-        raw = piece.parsed.raw_values.get(name)
-        if raw is not None:
-            cells.append((piece.parsed.headers[name], raw[position].as_py()))
-    place = f"{unit_code}/{piece.file.file_name} row {row_number}"
-    if not cells:
-        return None, None, f"{place}: {problem}"
-    quoted = "; ".join(
-        f'column "{header}" = {"(empty)" if value in (None, "") else repr(value)}' for header, value in cells
-    )
-    return cells[0][0], cells[0][1], f"{place}, {quoted}: {problem}"
+from pipelines.warehouse.schemas import FACT_TABLES, QUARANTINE
 
 
 def suite_parameters(unit: Unit, quarter: Quarter, delivered_on: dt.date) -> dict[str, object]:
@@ -83,100 +46,186 @@ def suite_parameters(unit: Unit, quarter: Quarter, delivered_on: dt.date) -> dic
     }
 
 
-def _find_issues(
-    dataset: str, frame: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit, quarter: Quarter
-) -> tuple[pd.DataFrame, list[ExpectationOutcome]]:
-    """Row issues of the combined frame (positions into it), and the suite's outcomes."""
-    content_columns = [column for column in frame.columns if column not in ("source_row", "source_file")]
-    parameters = suite_parameters(unit, quarter, max(piece.file.delivered_on for piece in slices))
-    duplicates = row_issues.duplicate_issues(frame, content_columns)
+@dataclass(frozen=True)
+class FileJob:
+    """One file's share of a batch, as planned by `plan_batch`."""
+
+    dataset: str
+    unit_code: str
+    quarter: Quarter
+    parsed: ParsedFile
+    superseded: np.ndarray
+    """Positions among the file's rows of the quarter whose record a later file sends again."""
+    repeats: np.ndarray
+    """Positions among those rows of keyless rows that repeat a row of an earlier file exactly."""
+    parameters: dict[str, Any]
+    chunk_workers: int
+    """Workers validating chunks of this one file (1 when the file is itself checked in a worker)."""
+    check_empty: bool = False
+    """Run the suite even on no rows: the batch has none left at all, and its suite still reports."""
+
+
+def _superseded(rows: list[QuarterRows]) -> list[np.ndarray]:
+    """Per file, its rows whose key a later file has too: the later record wins."""
+    later_keys = pa.array([], type=pa.string())
+    found = []
+    for quarter_rows in reversed(rows):
+        keys = quarter_rows.keys
+        superseded = pc.and_(pc.is_in(keys, value_set=later_keys), pc.is_valid(keys))
+        later_keys = pa.concat_arrays([later_keys, keys.drop_null()])
+        found.append(np.flatnonzero(superseded.to_numpy(zero_copy_only=False)))
+    return found[::-1]
+
+
+def _repeats(dataset: str, rows: list[QuarterRows]) -> list[np.ndarray]:
+    """Per file, its keyless rows equal to a keyless row of an earlier file (rows with a key never are:
+    the earlier record was replaced)."""
+    frames = [quarter.keyless.assign(_file=index) for index, quarter in enumerate(rows) if len(quarter.keyless)]
+    found = [np.array([], dtype=np.int64) for _ in rows]
+    if len(frames) < 2:
+        return found
+    keyless = pd.concat(frames, ignore_index=True)
+    for column in FACT_TABLES[dataset].names:
+        if column not in keyless.columns and column not in CONTENT_EXCLUDED:
+            keyless[column] = None
+    content = [column for column in keyless.columns if column not in ("position", "_file")]
+    repeated = keyless.duplicated(subset=content, keep="first").to_numpy()
+    first_file = keyless.groupby(content, dropna=False, sort=False)["_file"].transform("first").to_numpy()
+    earlier = keyless.loc[repeated & (first_file < keyless["_file"].to_numpy())]
+    for index, positions in earlier.groupby("_file")["position"]:
+        found[int(index)] = np.sort(positions.to_numpy(dtype=np.int64))
+    return found
+
+
+def plan_batch(
+    dataset: str, unit: Unit, quarter: Quarter, parsed: list[ParsedFile], chunk_workers: int
+) -> list[FileJob]:
+    """The jobs checking each file of the batch, in delivery order."""
+    rows = [file.quarters[quarter] for file in parsed]
+    parameters = suite_parameters(unit, quarter, max(file.file.delivered_on for file in parsed))
+    superseded = _superseded(rows)
+    jobs = [
+        FileJob(dataset, unit.code, quarter, file, replaced, repeats, parameters, chunk_workers)
+        for file, replaced, repeats in zip(parsed, superseded, _repeats(dataset, rows), strict=True)
+    ]
+    if all(len(quarter.keys) == len(replaced) for quarter, replaced in zip(rows, superseded, strict=True)):
+        jobs[-1] = replace(jobs[-1], check_empty=True)
+    return jobs
+
+
+@dataclass
+class FileOutcome:
+    file: ReceivedFile
+    rows: int
+    """Rows of the quarter checked (those a later file replaced are not)."""
+    validated: int
+    """Rows the suite saw: all but exact repeats."""
+    failed: int
+    """Rows with at least one problem."""
+    table: pa.Table | None
+    """The rows without a problem, in the fact table's schema."""
+    records: pa.Table
+    """A quarantine record per problem (QUARANTINE schema)."""
+    outcomes: list[ExpectationOutcome] | None
+    """The suite's outcomes on this file's rows; None when no row was left to check."""
+    local_counts: Counter[tuple[str, str]]
+    """(rule, column or "") → problems found while parsing or as exact repeats."""
+    unmatched: dict[str, Counter[str]]
+    """Context column → answers (as written) that matched no known value, with how often."""
+
+
+def _kept(export: ParsedExport, file: ReceivedFile, quarter: Quarter, superseded: np.ndarray) -> ParsedExport:
+    mask = quarter_mask(export, file, quarter)
+    piece = export.subset(mask)
+    if len(superseded):
+        keep = np.ones(len(piece.frame), dtype=bool)
+        keep[superseded] = False
+        piece = piece.subset(keep)
+    return piece
+
+
+def unmatched_answers(piece: ParsedExport) -> dict[str, Counter[str]]:
+    return {column: Counter(answers) for column, answers in piece.unmatched_answers().items()}
+
+
+def validate_file(job: FileJob) -> FileOutcome:
+    """Check one file's rows of the batch: parsing problems, exact repeats, then the GX suite on the rest."""
+    file = job.parsed.file
+    piece = _kept(read_parsed(job.parsed), file, job.quarter, job.superseded)
+    frame = piece.frame.assign(source_file=file.sha256)
+    for column in FACT_TABLES[job.dataset].names:
+        if column not in frame.columns:
+            frame[column] = None
+    content_columns = [column for column in frame.columns if column not in CONTENT_EXCLUDED]
+    # Positions of the earlier-file repeats, among the rows left once the superseded ones are dropped.
+    repeats = job.repeats - np.searchsorted(job.superseded, job.repeats)
+    duplicates = row_issues.duplicate_issues(frame, content_columns, also=repeats)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
     distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())
-    outcomes = validate_in_chunks(dataset, frame.iloc[distinct_positions].reset_index(drop=True), parameters)
-    expectation_issues = row_issues.expectation_issues(outcomes)
-    expectation_issues["position"] = distinct_positions[expectation_issues["position"].to_numpy(dtype=np.int64)]
-    issues = row_issues.combine(
-        *(
-            row_issues.parse_issues(piece.parsed.parse_issues, offset)
-            for piece, offset in zip(slices, offsets, strict=True)
-        ),
-        duplicates,
-        expectation_issues,
+    outcomes = None
+    expectation_issues = row_issues.expectation_issues([])
+    if len(distinct_positions) or job.check_empty:
+        distinct = frame.iloc[distinct_positions].reset_index(drop=True)
+        outcomes = validate_in_chunks(job.dataset, distinct, job.parameters, workers=job.chunk_workers)
+        expectation_issues = row_issues.expectation_issues(outcomes)
+        expectation_issues["position"] = distinct_positions[expectation_issues["position"].to_numpy(dtype=np.int64)]
+    issues = row_issues.combine(row_issues.parse_issues(piece.parse_issues, 0), duplicates, expectation_issues)
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[issues["position"].to_numpy(dtype=np.int64)] = True
+    good = frame.loc[~bad]
+    schema = FACT_TABLES[job.dataset]
+    local = issues[~issues["rule"].astype(str).str.startswith("expect_")]
+    return FileOutcome(
+        file=file,
+        rows=len(frame),
+        validated=len(distinct_positions),
+        failed=int(bad.sum()),
+        table=pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None,
+        records=issue_records(issues, piece, file, job.unit_code),
+        outcomes=outcomes,
+        local_counts=Counter(zip(local["rule"], local["column"].fillna(""), strict=True)),
+        unmatched=unmatched_answers(piece),
     )
-    return issues, outcomes
 
 
-def file_record(file: ReceivedFile) -> dict:
-    return {"dataset": file.dataset or "unrecognised", "file_name": file.file_name, "source_file": file.sha256}
+@dataclass
+class Verdict:
+    status: str
+    """accepted, partial or rejected."""
+    quarantined: int
+    message: str = ""
 
 
-REJECTED_FIX = "Perbaiki berkas sesuai keterangan, lalu kirim ulang dengan nama berkas yang sama."
-
-
-def rejected_record(file: ReceivedFile, message: str) -> dict:
-    return {
-        **file_record(file), "source_row": None, "column": None, "header": None, "value": None,
-        "rule": "file_rejected", "message": message, "fix": REJECTED_FIX,
-    }  # fmt: skip
-
-
-def _issue_records(issues: pd.DataFrame, slices: list[FileSlice], offsets: list[int], unit: Unit) -> list[dict]:
-    owner = np.repeat(np.arange(len(slices)), [len(piece.parsed.frame) for piece in slices])
-    source_rows = [piece.parsed.frame["source_row"].to_numpy() for piece in slices]
-    records = []
-    for issue in issues.itertuples(index=False):
-        which = owner[issue.position]
-        position = issue.position - offsets[which]
-        row_number = int(source_rows[which][position])
-        piece = slices[which]
-        header, value, message = _message(unit.code, piece, position, row_number, issue.column, issue.problem)
-        records.append(
-            {**file_record(piece.file), "source_row": row_number, "column": issue.column, "header": header,
-             "value": value, "rule": issue.rule, "message": message, "fix": issue.fix}
-        )  # fmt: skip
-    return records
-
-
-def _judge_files(
-    slices: list[FileSlice], offsets: list[int], bad: np.ndarray, batch_errors: list[str], unit: Unit
-) -> None:
-    """Accept, accept partly, or reject each file; a rejected file's rows are all marked bad."""
+def file_verdicts(outcomes: list[FileOutcome], batch_errors: list[str], unit: Unit) -> list[Verdict]:
+    """Accept, accept partly, or reject each file; a rejected file's rows all go to quarantine."""
     max_share = get_settings().max_failed_share
-    for piece, offset in zip(slices, offsets, strict=True):
-        size = len(piece.parsed.frame)
-        rows = slice(offset, offset + size)
-        failed = int(bad[rows].sum())
-        share = failed / max(size, 1)
+    verdicts = []
+    for outcome in outcomes:
+        share = outcome.failed / max(outcome.rows, 1)
         reason = "; ".join(batch_errors) if batch_errors else None
         if reason is None and share > max_share:
             reason = f"{share:.0%} of rows break the rules (limit {max_share:.0%}); fix the export and send it again"
-        piece.rows_read = size
         if reason:
-            bad[rows] = True
-            piece.status, piece.rows_quarantined, piece.rows_accepted = "rejected", size, 0
-            piece.message = f"{unit.code}/{piece.file.file_name}: file rejected: {reason}"
+            message = f"{unit.code}/{outcome.file.file_name}: file rejected: {reason}"
+            verdicts.append(Verdict("rejected", outcome.rows, message))
         else:
-            piece.rows_quarantined, piece.rows_accepted = failed, size - failed
-            piece.status = "partial" if failed else "accepted"
+            verdicts.append(Verdict("partial" if outcome.failed else "accepted", outcome.failed))
+    return verdicts
+
+
+def too_many_failed(outcome: FileOutcome) -> bool:
+    """Whether the file is rejected for its share of bad rows alone (known before the rest of the batch)."""
+    return outcome.failed / max(outcome.rows, 1) > get_settings().max_failed_share
 
 
 UNMATCHED_RULE = "unmatched_answer"
 """dq_results rule counting context answers set to a catch-all group or emptied (never a failure)."""
 
 
-def unmatched_answers(slices: list[FileSlice]) -> dict[str, Counter[str]]:
-    """Context column → how often each answer that matched no known value was written, over the batch."""
-    found: dict[str, Counter[str]] = {}
-    for piece in slices:
-        for column, answers in piece.parsed.unmatched_answers().items():
-            found.setdefault(column, Counter()).update(answers)
-    return found
-
-
 def dq_rows(
     dataset: str,
     rows: int,
-    issues: pd.DataFrame,
+    local_counts: Counter[tuple[str, str]],
     outcomes: list[ExpectationOutcome],
     unmatched: dict[str, Counter[str]],
 ) -> list[dict]:
@@ -188,11 +237,10 @@ def dq_rows(
          "unexpected_count": len(outcome.unexpected_positions), "success": outcome.success, "error": outcome.error}
         for outcome in outcomes
     ]  # fmt: skip
-    local = issues[~issues["rule"].astype(str).str.startswith("expect_")]
-    for (rule, column), found in local.groupby(["rule", local["column"].fillna("")], sort=True):
+    for (rule, column), count in sorted(local_counts.items()):
         results.append(
             {"dataset": dataset, "rule": rule, "column": column or None, "batch_level": False,
-             "rows_evaluated": rows, "unexpected_count": len(found), "success": False, "error": None}
+             "rows_evaluated": rows, "unexpected_count": count, "success": False, "error": None}
         )  # fmt: skip
     for column, answers in sorted(unmatched.items()):
         results.append(
@@ -204,40 +252,54 @@ def dq_rows(
 
 @dataclass
 class BatchResult:
-    table: pa.Table | None
-    """The rows fit for the warehouse."""
-    quarantine: list[dict]
+    verdicts: list[Verdict]
+    quarantine: pa.Table
     dq_results: list[dict]
     validation: dict
     """The suite's outcome as a GX validation-result document, for Data Docs."""
-    unmatched: dict[str, Counter[str]]
+    unmatched: dict[str, Counter[str]] = field(default_factory=dict)
     """Context column → the answers (as written) that matched no known value, with how often."""
 
+    @property
+    def rejected_whole(self) -> bool:
+        return all(verdict.status == "rejected" for verdict in self.verdicts)
 
-def validate_batch(dataset: str, slices: list[FileSlice], unit: Unit, quarter: Quarter) -> BatchResult:
-    """Split the batch into warehouse rows and quarantine records; each slice gets its verdict."""
-    keep_latest_by_key(dataset, slices)
-    sizes = [len(piece.parsed.frame) for piece in slices]
-    offsets = [sum(sizes[:index]) for index in range(len(slices))]
-    frame = pd.concat([piece.parsed.frame.assign(source_file=piece.file.sha256) for piece in slices], ignore_index=True)
-    for column in FACT_TABLES[dataset].names:
-        if column not in frame.columns:
-            frame[column] = None
-    validated_at = dt.datetime.now(dt.UTC)
-    issues, outcomes = _find_issues(dataset, frame, slices, offsets, unit, quarter)
-    batch_errors = row_issues.batch_errors(outcomes)
-    records = _issue_records(issues, slices, offsets, unit)
-    bad = np.zeros(len(frame), dtype=bool)
-    bad[issues["position"].to_numpy(dtype=np.int64)] = True
-    _judge_files(slices, offsets, bad, batch_errors, unit)
-    records += [rejected_record(piece.file, piece.message) for piece in slices if piece.status == "rejected"]
-    good = frame.loc[~bad]
-    schema = FACT_TABLES[dataset]
-    unmatched = unmatched_answers(slices)
+
+def _merged_outcomes(outcomes: list[FileOutcome]) -> list[ExpectationOutcome]:
+    checked = [outcome for outcome in outcomes if outcome.outcomes is not None]
+    offsets = np.cumsum([0] + [outcome.validated for outcome in checked])
+    positions = [np.arange(offsets[index], offsets[index + 1]) for index in range(len(checked))]
+    return merge_outcomes(positions, [outcome.outcomes for outcome in checked])
+
+
+def finish_batch(
+    dataset: str, unit: Unit, quarter: Quarter, outcomes: list[FileOutcome], validated_at: dt.datetime
+) -> BatchResult:
+    """The batch's verdicts, quarantine, dq_results and validation document, from its files' outcomes."""
+    merged = _merged_outcomes(outcomes)
+    verdicts = file_verdicts(outcomes, row_issues.batch_errors(merged), unit)
+    rejected = [
+        rejected_record(outcome.file, verdict.message)
+        for outcome, verdict in zip(outcomes, verdicts, strict=True)
+        if verdict.status == "rejected"
+    ]
+    records = [outcome.records for outcome in outcomes]
+    if rejected:
+        records.append(pa.Table.from_pylist(rejected, schema=QUARANTINE))
+    unmatched: dict[str, Counter[str]] = {}
+    for outcome in outcomes:
+        for column, answers in outcome.unmatched.items():
+            unmatched.setdefault(column, Counter()).update(answers)
     return BatchResult(
-        table=pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None,
-        quarantine=records,
-        dq_results=dq_rows(dataset, len(frame), issues, outcomes, unmatched),
-        validation=validation_document(dataset, unit.code, quarter, outcomes, validated_at),
+        verdicts=verdicts,
+        quarantine=pa.concat_tables(records),
+        dq_results=dq_rows(
+            dataset,
+            sum(outcome.rows for outcome in outcomes),
+            sum((outcome.local_counts for outcome in outcomes), Counter()),
+            merged,
+            unmatched,
+        ),
+        validation=validation_document(dataset, unit.code, quarter, merged, validated_at),
         unmatched=unmatched,
     )

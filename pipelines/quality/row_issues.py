@@ -50,9 +50,11 @@ def parse_issues(issues: pd.DataFrame, offset: int) -> pd.DataFrame:
     )
 
 
-def duplicate_issues(frame: pd.DataFrame, content_columns: list[str]) -> pd.DataFrame:
-    """Exact repeats of an earlier row: the first copy stays, later copies are set aside."""
+def duplicate_issues(frame: pd.DataFrame, content_columns: list[str], also: np.ndarray = ()) -> pd.DataFrame:
+    """Exact repeats of an earlier row: the first copy stays, later copies are set aside. `also`: positions of rows
+    repeating a row found elsewhere (an earlier file)."""
     repeated = np.flatnonzero(frame.duplicated(subset=content_columns, keep="first").to_numpy())
+    repeated = np.union1d(repeated, np.asarray(also, dtype=np.int64))
     return pd.DataFrame(
         {
             "position": repeated,

@@ -39,6 +39,49 @@ def replace_table(root: DataRoot, parts: tuple[str, ...], rows: pa.Table) -> Non
         pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
 
 
+class PartitionWriter:
+    """A partition's rows written as they come (one file's at a time), into the one Parquet file swapped in whole
+    on leaving; when no row came, or the rows were discarded, the partition is removed instead."""
+
+    def __init__(
+        self, root: DataRoot, zone: str, table: str, quarter: Quarter, unit_code: str, schema: pa.Schema
+    ) -> None:
+        self.root, self.schema = root, schema
+        self.parts = partition_parts(zone, table, quarter, unit_code)
+        self.rows, self.discarded = 0, False
+        self._writer: pq.ParquetWriter | None = None
+
+    def __enter__(self) -> PartitionWriter:
+        self._staged = self.root.replacing_dir(*self.parts)
+        self._staging = self._staged.__enter__()
+        return self
+
+    def write(self, rows: pa.Table) -> None:
+        if self._writer is None:
+            path = posixpath.join(self._staging, PART_FILE)
+            self._writer = pq.ParquetWriter(path, self.schema, filesystem=self.root.fs, compression="zstd")
+        self._writer.write_table(rows)
+        self.rows += rows.num_rows
+
+    def discard(self) -> None:
+        """Write none of the rows after all (the whole batch was rejected)."""
+        self.discarded = True
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> bool:
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None and (self.discarded or not self.rows):
+            self._staged.__exit__(_NothingToWrite, _NothingToWrite(), None)  # drops the staging folder
+            self.root.delete_dir(*self.parts)
+            self.rows = 0
+            return False
+        return bool(self._staged.__exit__(kind, error, trace))
+
+
+class _NothingToWrite(Exception):
+    pass
+
+
 def replace_quarter_table(root: DataRoot, table: str, quarter: Quarter, rows: pa.Table) -> None:
     """A table partitioned by quarter only (roll-ups): the quarter's one file, swapped in whole."""
     replace_table(root, ("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}"), rows)

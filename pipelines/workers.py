@@ -1,0 +1,77 @@
+"""Worker processes for the heavy per-file and per-chunk work (parse, validate), on every core.
+
+Workers come from a forkserver: a clean single-threaded process that has imported pandas,
+pyarrow, the parsers and GX once, so they start fast and never inherit the threads and locks of
+the process that asked (forking an Airflow task process directly deadlocked). The pool lives as
+long as the process, so workers load GX and the suites once. Each job carries the asking
+process's MONEV_* settings, so a worker reads the config, suites and data root the asker reads
+now, not those of the moment the pool started.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import multiprocessing
+import multiprocessing.pool
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from typing import Any, TypeVar
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+PRELOAD = ["pipelines.quality.gx_runner", "pipelines.ingest.parse_file", "pipelines.quality.batch"]
+IN_FLIGHT_PER_WORKER = 2
+"""Jobs queued per worker: enough to keep it busy, few enough that finished results never pile up in memory."""
+
+
+def release_free_memory() -> None:
+    """A worker runs job after job; glibc would keep each job's peak for reuse, so give it back."""
+    with contextlib.suppress(OSError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@cache
+def _pool(count: int) -> multiprocessing.pool.Pool:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    pool = context.Pool(count)
+    atexit.register(pool.terminate)
+    return pool
+
+
+def _settings() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name.startswith("MONEV_")}
+
+
+def _call(job: tuple[Callable[[Any], Any], dict[str, str], Any]) -> Any:
+    function, settings, argument = job
+    for name in [name for name in os.environ if name.startswith("MONEV_") and name not in settings]:
+        del os.environ[name]
+    os.environ.update(settings)
+    try:
+        return function(argument)
+    finally:
+        release_free_memory()
+
+
+def each(function: Callable[[Job], Result], jobs: Iterable[Job], workers: int) -> Iterator[Result]:
+    """`function(job)` for every job, results in the jobs' order; in this process when `workers` is 1.
+
+    `function` must be importable by name (a module-level function), as must the jobs' types.
+    """
+    if workers <= 1:
+        yield from map(function, jobs)
+        return
+    pool, settings = _pool(workers), _settings()
+    pending: deque[multiprocessing.pool.AsyncResult] = deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_call, ((function, settings, job),)))
+        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
