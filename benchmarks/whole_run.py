@@ -106,7 +106,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     env = os.environ | {"MONEV_DATA_ROOT": str(folder / "data"), "GX_ANALYTICS_ENABLED": "False"}
     env.pop("MONEV_CATALOG_URL", None)
-    env.setdefault("MONEV_REPORT_RECIPIENTS", "")
+    env.setdefault("MONEV_REPORT_RECIPIENTS", "monev@example.go.id")  # without a monev_smtp connection: outbox/
     python = [sys.executable, "-m", "pipelines"]
     try:
         if not (folder / "data" / "landing").exists():
@@ -126,7 +126,7 @@ def main() -> None:
         code = process.wait()
         seconds = time.perf_counter() - started
         memory.stop()
-        if code not in (0, 1):
+        if code != 0:
             raise SystemExit(f"the run failed with exit code {code}")
         say("")
         say(f"whole run: {seconds:.1f} s = {seconds / floor:.1f}x the parse floor (goal: at most {FLOOR_TIMES:.0f}x)")

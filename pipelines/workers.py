@@ -18,7 +18,6 @@ import multiprocessing.pool
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
 from typing import Any, TypeVar
 
 Job = TypeVar("Job")
@@ -35,13 +34,22 @@ def release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-@cache
+_pools: dict[int, multiprocessing.pool.Pool] = {}
+
+
 def _pool(count: int) -> multiprocessing.pool.Pool:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    pool = context.Pool(count)
-    atexit.register(pool.terminate)
-    return pool
+    if count not in _pools:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        _pools[count] = context.Pool(count)
+    return _pools[count]
+
+
+@atexit.register
+def close_workers() -> None:
+    """End the workers now (a later `each` starts new ones): idle, they would keep the memory of their last job."""
+    while _pools:
+        _pools.popitem()[1].terminate()
 
 
 def _settings() -> dict[str, str]:

@@ -37,6 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     from pipelines.quality.data_docs import build_data_docs
     from pipelines.registry import registry
     from pipelines.storage import data_root
+    from pipelines.workers import close_workers
 
     log = logging.getLogger("pipelines")
     units = registry().unit_codes
@@ -47,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
             reports.append(asdict(ingest_unit(unit_code, args.quarter)))
         except Exception:  # one broken unit must not stop the others; it is reported below
             log.exception("ingest of %s failed", unit_code)
+    close_workers()  # the parse and validation workers' memory is not needed by what follows
     try:
         log_reports(reports, units)
     except UnitsFailed as error:

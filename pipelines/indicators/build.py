@@ -54,14 +54,18 @@ class FactFrames:
             schema = FACT_TABLES[dataset]
             columns = [name for name in schema.names if name not in UNUSED_COLUMNS]
             table = read_quarter(root, "warehouse", dataset, quarter, schema, columns)
-            rank = pc.index_in(table.column("unit_code"), value_set=pa.array(order, pa.string()))
-            table = table.take(pc.sort_indices(rank))
-            codes = table.column("unit_code").to_numpy(zero_copy_only=False)
-            frame = table.to_pandas(date_as_object=False, strings_to_categorical=True)
+            rank = pc.fill_null(pc.index_in(table.column("unit_code"), value_set=pa.array(order, pa.string())), -1)
+            ordering = pc.sort_indices(rank)
+            table, ranks = table.take(ordering), rank.take(ordering).to_numpy()
+            # Column by column, each Arrow column freed once converted: the quarter is never held twice.
+            frame = table.to_pandas(
+                date_as_object=False, strings_to_categorical=True, split_blocks=True, self_destruct=True
+            )
+            del table
             if dataset == "complaint_log":
                 frame = _with_complaint_limits(frame, reg)
             self.frames[dataset] = frame
-            self.bounds[dataset] = _runs(codes)
+            self.bounds[dataset] = _runs(ranks, order)
 
     def facts(self, unit_codes: list[str], with_worksheet: bool) -> Facts:
         def pooled(dataset: str) -> pd.DataFrame:
@@ -87,13 +91,17 @@ def _agency_units(reg: Registry) -> list[tuple[str, list[str]]]:
     return [(agency.code, [unit.code for unit in reg.units if unit.agency == agency.code]) for agency in reg.agencies]
 
 
-def _runs(codes: np.ndarray) -> dict[str, tuple[int, int]]:
-    """(start, stop) of each code's run of rows in an array grouped by code."""
-    if not len(codes):
+def _runs(ranks: np.ndarray, order: list[str]) -> dict[str, tuple[int, int]]:
+    """(start, stop) of each unit's run of rows, from the rows' sorted positions in `order` (-1: no longer a unit)."""
+    if not len(ranks):
         return {}
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    stops = np.r_[starts[1:], len(codes)]
-    return {str(codes[start]): (int(start), int(stop)) for start, stop in zip(starts, stops, strict=True)}
+    starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]])
+    stops = np.r_[starts[1:], len(ranks)]
+    return {
+        order[ranks[start]]: (int(start), int(stop))
+        for start, stop in zip(starts, stops, strict=True)
+        if ranks[start] >= 0
+    }
 
 
 def _with_complaint_limits(complaint_log: pd.DataFrame, reg: Registry) -> pd.DataFrame:

@@ -56,9 +56,11 @@ def parse_received(file: ReceivedFile, unit: Unit, root: DataRoot) -> ParsedExpo
         raise type(error)(f"{where.strip()} {error}".strip()) from None
 
 
-def quarter_mask(export: ParsedExport, file: ReceivedFile, quarter: Quarter) -> np.ndarray:
+def quarter_masks(export: ParsedExport, file: ReceivedFile) -> dict[Quarter, np.ndarray]:
+    """The rows of each quarter the file's rows fall in (rows without a plausible date: the file's main quarter)."""
     years, quarters = row_quarters(export, file.dataset, file.delivered_on)
-    return ((years == quarter.year) & (quarters == quarter.quarter)).to_numpy(dtype=bool, na_value=False)
+    codes = (years * 4 + quarters - 1).to_numpy(dtype=np.int64, na_value=-1)
+    return {Quarter(int(code) // 4, int(code) % 4 + 1): codes == code for code in np.unique(codes[codes >= 0])}
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,13 @@ def parse_job(job: ParseJob) -> ParsedFile:
         return ParsedFile(file, error=f"{place}: {error}")
     if export.frame.empty:
         return ParsedFile(file, error=f"{place}: {NO_ROWS}")
-    years, quarters = row_quarters(export, file.dataset, file.delivered_on)
-    found = sorted({Quarter(int(y), int(q)) for y, q in zip(years, quarters, strict=True) if not pd.isna(y)})
-    if not found:
+    masks = quarter_masks(export, file)
+    if not masks:
         return ParsedFile(file, error=f"{place}: {NO_DATE}")
     path = f"{job.scratch}/{uuid.uuid4().hex}.pickle"
     with open(path, "wb") as sink:
         pickle.dump(export, sink, protocol=pickle.HIGHEST_PROTOCOL)
-    rows = {quarter: _quarter_rows(export, file.dataset, quarter_mask(export, file, quarter)) for quarter in found}
+    rows = {quarter: _quarter_rows(export, file.dataset, mask) for quarter, mask in masks.items()}
     return ParsedFile(file, path, rows)
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.ingest.parse_file import CONTENT_EXCLUDED, ParsedFile, QuarterRows, quarter_mask, read_parsed
+from pipelines.ingest.parse_file import CONTENT_EXCLUDED, ParsedFile, QuarterRows, quarter_masks, read_parsed
 from pipelines.parse.canonical import ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
@@ -135,8 +135,8 @@ class FileOutcome:
 
 
 def _kept(export: ParsedExport, file: ReceivedFile, quarter: Quarter, superseded: np.ndarray) -> ParsedExport:
-    mask = quarter_mask(export, file, quarter)
-    piece = export.subset(mask)
+    in_quarter = quarter_masks(export, file).get(quarter)
+    piece = export.subset(in_quarter if in_quarter is not None else np.zeros(len(export.frame), dtype=bool))
     if len(superseded):
         keep = np.ones(len(piece.frame), dtype=bool)
         keep[superseded] = False

@@ -121,3 +121,19 @@ def test_tariff_integrity_flags_overcharges_and_fees_for_free_services():
 
 def test_tariff_indicators_without_recorded_fees_are_not_zero():
     assert tariff_compliance_rate(fees([(None, 0)])) == (None, 0)
+
+
+def test_working_days_count_as_numpy_busday_count_does_for_any_pair_of_dates():
+    """The running-count lookup gives numpy's own busday_count, ends before starts and missing dates included."""
+    holidays = holiday_calendar(2026)
+    rng = np.random.default_rng(7)
+    start = np.datetime64("2025-12-01") + rng.integers(0, 500, 5_000).astype("timedelta64[D]")
+    end = start + rng.integers(-40, 120, 5_000).astype("timedelta64[D]")
+    start[::97], end[::89] = np.datetime64("NaT"), np.datetime64("NaT")
+    missing = np.isnat(start) | np.isnat(end)
+    safe_start, safe_end = np.where(missing, end, start), np.where(missing, start, end)
+    safe_start, safe_end = (np.where(np.isnat(day), np.datetime64("2026-01-01"), day) for day in (safe_start, safe_end))
+    for count_receipt_day, first in ((False, safe_start + 1), (True, safe_start)):
+        expected = np.where(missing, -1, np.busday_count(first, safe_end + 1, holidays=holidays))
+        found = working_days_between(start, end, holidays, count_receipt_day)
+        assert found.tolist() == expected.tolist()
