@@ -48,6 +48,9 @@ def _question_name(header: str) -> str:
     return match[1] if match else header
 
 
+SCORES_KEPT = 4096
+
+
 class HeaderError(ValueError):
     """A header that cannot be mapped unambiguously; the whole file is rejected."""
 
@@ -61,6 +64,8 @@ class HeaderConfig:
     footer_words: tuple[str, ...]
     worksheet_footer_words: tuple[str, ...]
     """Labels that end a survey worksheet's respondent rows (Σ, NRR, IKM rows and the legend under them)."""
+    _scores: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict, compare=False, repr=False)
+    """header_score's recent answers: finding a header scores the same title rows under every delimiter."""
 
     def datasets(self) -> list[str]:
         shapes = {shape for others in SHAPES.values() for shape in others}
@@ -94,13 +99,18 @@ class HeaderConfig:
     def header_score(self, dataset: str, row: list[str]) -> int:
         """How many canonical columns a candidate header row provides (to find it below a title block), in the
         dataset's own layout or another of its shapes."""
-        scores = []
-        for layout in (dataset, *SHAPES.get(dataset, ())):
-            try:
-                scores.append(len(self.map_headers(layout, row)))
-            except HeaderError:
-                scores.append(0)
-        return max(scores)
+        key = (dataset, tuple(row))
+        if key not in self._scores:
+            if len(self._scores) >= SCORES_KEPT:
+                self._scores.clear()
+            scores = []
+            for layout in (dataset, *SHAPES.get(dataset, ())):
+                try:
+                    scores.append(len(self.map_headers(layout, row)))
+                except HeaderError:
+                    scores.append(0)
+            self._scores[key] = max(scores)
+        return self._scores[key]
 
     def canonical_value(self, field: str, text: str) -> str | None:
         return self.values[field].get(normalise_label(text))

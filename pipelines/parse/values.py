@@ -70,16 +70,17 @@ def _parse_dates(strings: pa.Array) -> pa.Array:
     return pa.array([date_of(text) if text else None for text in strings.to_pylist()], pa.date32())
 
 
-def parse_dates(values: pa.Array) -> pa.Array:
-    """Calendar dates (date32); a non-blank string that is no date in any known form becomes null.
+def _dates_of_distinct(strings: pa.Array) -> pa.Array:
+    """A local time of day is dropped first (service standards count days), so equal days parse once; a timestamp
+    with a UTC offset is moved to Jakarta time."""
+    instant = pc.fill_null(pc.match_substring_regex(strings, _WITH_OFFSET), False)
+    local_day = pc.replace_substring_regex(strings, _TIME_OF_DAY, "")
+    return _on_distinct(pc.if_else(instant, strings, local_day), _parse_dates)
 
-    A local time of day is dropped first (service standards count days, and it keeps the
-    number of distinct strings small); a timestamp with a UTC offset is moved to Jakarta time.
-    """
-    text = values.cast(pa.string())
-    instant = pc.fill_null(pc.match_substring_regex(text, _WITH_OFFSET), False)
-    local_day = pc.replace_substring_regex(text, _TIME_OF_DAY, "")
-    return _on_distinct(pc.if_else(instant, text, local_day), _parse_dates)
+
+def parse_dates(values: pa.Array) -> pa.Array:
+    """Calendar dates (date32); a non-blank string that is no date in any known form becomes null."""
+    return _on_distinct(values, _dates_of_distinct)
 
 
 def _rupiah(text: str) -> int | None:

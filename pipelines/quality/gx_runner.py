@@ -129,13 +129,17 @@ def _gx_friendly(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _BUILT_CONFIGURATIONS: ContextVar[dict[int, tuple[Any, Any]] | None] = ContextVar("gx_configurations", default=None)
+_COMPUTED_IDS: ContextVar[dict[tuple, tuple[tuple, Any]] | None] = ContextVar("gx_ids", default=None)
 
 
 @cache
-def _install_configuration_memo() -> None:
+def _install_memos() -> None:
     """GX rebuilds an expectation's configuration (a pydantic round trip) each time it asks for it, dozens of
-    times per expectation and validation: a third of the time of a unit-sized batch. The expectations of a
-    running validation never change, so inside `_configurations_built_once` each builds it once."""
+    times per expectation and validation; and it names each metric it plans by serialising the metric's
+    arguments to JSON and hashing them, a thousand times per validation, the same arguments again and again.
+    Together they are most of the time of a unit-sized batch. Nothing of a running validation changes, so
+    inside `_computed_once` each configuration is built once and each set of arguments named once."""
+    from great_expectations.core.id_dict import IDDict
     from great_expectations.expectations.expectation import Expectation
 
     build = Expectation.configuration.fget
@@ -151,15 +155,32 @@ def _install_configuration_memo() -> None:
 
     Expectation.configuration = property(configuration, doc=Expectation.configuration.__doc__)
 
+    name = IDDict.to_id
+
+    def to_id(self: IDDict, id_keys: Any = None, id_ignore_keys: Any = None) -> Any:
+        named = _COMPUTED_IDS.get()
+        if named is None or id_keys is not None or id_ignore_keys is not None or type(self) is not IDDict:
+            return name(self, id_keys, id_ignore_keys)
+        values = tuple(self.values())
+        key = tuple(zip(self.keys(), map(id, values), strict=True))
+        entry = named.get(key)
+        # The very same argument objects (kept alive by the entry, so no id is reused): the same name.
+        if entry is None or any(kept is not value for kept, value in zip(entry[0], values, strict=True)):
+            entry = named[key] = (values, name(self))
+        return entry[1]
+
+    IDDict.to_id = to_id
+
 
 @contextmanager
-def _configurations_built_once() -> Iterator[None]:
-    _install_configuration_memo()
-    token = _BUILT_CONFIGURATIONS.set({})
+def _computed_once() -> Iterator[None]:
+    _install_memos()
+    built, named = _BUILT_CONFIGURATIONS.set({}), _COMPUTED_IDS.set({})
     try:
         yield
     finally:
-        _BUILT_CONFIGURATIONS.reset(token)
+        _BUILT_CONFIGURATIONS.reset(built)
+        _COMPUTED_IDS.reset(named)
 
 
 def _run(definition: Any, frame: pd.DataFrame, parameters: dict[str, Any]) -> Any:
@@ -174,7 +195,7 @@ def _run(definition: Any, frame: pd.DataFrame, parameters: dict[str, Any]) -> An
         batch_parameters={"dataframe": frame},
         result_format=RESULT_FORMAT,
     )
-    with _configurations_built_once():
+    with _computed_once():
         return validator.validate_expectation_suite(definition.suite, parameters)
 
 
