@@ -93,3 +93,13 @@ def test_publish_runs_on_its_schedule_and_on_rebuilt_indicators(dagbag):
     for sensor in ("release_quarter.wait_for_figures", "release_quarter.wait_for_release_slot"):
         assert tasks[sensor].mode == "reschedule"
     assert "release_quarter.completeness_gate" in tasks["release_quarter.wait_for_release_slot"].upstream_task_ids
+
+
+def test_ingest_pulls_and_loads_units_in_batches(dagbag):
+    from pipelines.ingest.run import unit_batches
+
+    tasks = dagbag.dags["monev_ingest"].task_dict
+    for mapped in ("pull", "load"):
+        assert tasks[mapped].upstream_task_ids >= {"unit_batches"} and tasks[mapped].is_mapped
+    codes = [f"U-{number:02d}" for number in range(23)]
+    assert unit_batches(codes, 10) == [codes[:10], codes[10:20], codes[20:]]
