@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+import pyarrow as pa
+
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
@@ -29,7 +31,9 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 def release_free_memory() -> None:
-    """A worker runs job after job; glibc would keep each job's peak for reuse, so give it back."""
+    """A process handles file after file; Arrow's allocator and glibc would keep each file's peak for reuse, so
+    give it back."""
+    pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -31,7 +31,7 @@ from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.partitions import PartitionWriter, replace_partition
 from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
-from pipelines.workers import each
+from pipelines.workers import each, release_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,7 @@ def _rebuild_dataset(
                 writer.write(outcome.table)
             outcome.table = None  # written: the batch keeps only the file's counts and records
             outcomes.append(outcome)
+            release_free_memory()
         batch = finish_batch(dataset, unit, quarter, outcomes, validated_at)
         if batch.rejected_whole:  # a batch-level failure rejects files whose rows were already written
             writer.discard()
