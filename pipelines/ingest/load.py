@@ -71,8 +71,10 @@ class _ParsedFiles:
 
     def parse(self, files: list[ReceivedFile]) -> None:
         todo = [file for file in files if file.id not in self.parsed]
-        size = sum(self.root.stat(file.raw_path)[0] or 0 for file in todo if file.dataset is not None)
-        workers = _workers_for(size // BYTES_PER_ROW) if len(todo) > 1 else 1
+        workers = 1
+        if len(todo) > 1:
+            size = sum(self.root.stat(file.raw_path)[0] or 0 for file in todo if file.dataset is not None)
+            workers = _workers_for(size // BYTES_PER_ROW)
         if workers > 1:
             log.info("parsing %d files (%s bytes) on %d workers", len(todo), f"{size:,}", workers)
         jobs = (ParseJob(file, self.root, self.scratch) for file in todo)

@@ -77,7 +77,8 @@ class QuarterRows:
 class ParsedFile:
     file: ReceivedFile
     scratch_path: str | None = None
-    """Where the parsed rows wait (a pickled ParsedExport); None when the file was rejected."""
+    """Where the parsed rows wait (a pickled ParsedExport and its rows per quarter); None when the file was
+    rejected."""
     quarters: dict[Quarter, QuarterRows] = field(default_factory=dict)
     error: str | None = None
     """Why the whole file is rejected (the unit and file named), if it is."""
@@ -116,11 +117,14 @@ def parse_job(job: ParseJob) -> ParsedFile:
         return ParsedFile(file, error=f"{place}: {NO_DATE}")
     path = f"{job.scratch}/{uuid.uuid4().hex}.pickle"
     with open(path, "wb") as sink:
-        pickle.dump(export, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((export, masks), sink, protocol=pickle.HIGHEST_PROTOCOL)
     rows = {quarter: _quarter_rows(export, file.dataset, mask) for quarter, mask in masks.items()}
     return ParsedFile(file, path, rows)
 
 
-def read_parsed(parsed: ParsedFile) -> ParsedExport:
+def read_parsed(parsed: ParsedFile, quarter: Quarter) -> ParsedExport:
+    """The file's parsed rows of one quarter."""
     with open(parsed.scratch_path, "rb") as source:
-        return pickle.load(source)
+        export, masks = pickle.load(source)
+    in_quarter = masks.get(quarter)
+    return export.subset(in_quarter if in_quarter is not None else np.zeros(len(export.frame), dtype=bool))

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.ingest.parse_file import CONTENT_EXCLUDED, ParsedFile, QuarterRows, quarter_masks, read_parsed
+from pipelines.ingest.parse_file import CONTENT_EXCLUDED, ParsedFile, QuarterRows, read_parsed
 from pipelines.parse.canonical import ParsedExport
 from pipelines.periods import Quarter
 from pipelines.quality import row_issues
@@ -134,14 +134,12 @@ class FileOutcome:
     """Context column → answers (as written) that matched no known value, with how often."""
 
 
-def _kept(export: ParsedExport, file: ReceivedFile, quarter: Quarter, superseded: np.ndarray) -> ParsedExport:
-    in_quarter = quarter_masks(export, file).get(quarter)
-    piece = export.subset(in_quarter if in_quarter is not None else np.zeros(len(export.frame), dtype=bool))
-    if len(superseded):
-        keep = np.ones(len(piece.frame), dtype=bool)
-        keep[superseded] = False
-        piece = piece.subset(keep)
-    return piece
+def _kept(piece: ParsedExport, superseded: np.ndarray) -> ParsedExport:
+    if not len(superseded):
+        return piece
+    keep = np.ones(len(piece.frame), dtype=bool)
+    keep[superseded] = False
+    return piece.subset(keep)
 
 
 def unmatched_answers(piece: ParsedExport) -> dict[str, Counter[str]]:
@@ -151,7 +149,7 @@ def unmatched_answers(piece: ParsedExport) -> dict[str, Counter[str]]:
 def validate_file(job: FileJob) -> FileOutcome:
     """Check one file's rows of the batch: parsing problems, exact repeats, then the GX suite on the rest."""
     file = job.parsed.file
-    piece = _kept(read_parsed(job.parsed), file, job.quarter, job.superseded)
+    piece = _kept(read_parsed(job.parsed, job.quarter), job.superseded)
     frame = piece.frame.assign(source_file=file.sha256)
     for column in FACT_TABLES[job.dataset].names:
         if column not in frame.columns:
@@ -196,26 +194,32 @@ class Verdict:
     message: str = ""
 
 
+def _failed_share(outcome: FileOutcome) -> float:
+    return outcome.failed / max(outcome.rows, 1)
+
+
+def too_many_failed(outcome: FileOutcome) -> bool:
+    """Whether the file is rejected for its share of bad rows alone (known before the rest of the batch)."""
+    return _failed_share(outcome) > get_settings().max_failed_share
+
+
 def file_verdicts(outcomes: list[FileOutcome], batch_errors: list[str], unit: Unit) -> list[Verdict]:
     """Accept, accept partly, or reject each file; a rejected file's rows all go to quarantine."""
     max_share = get_settings().max_failed_share
     verdicts = []
     for outcome in outcomes:
-        share = outcome.failed / max(outcome.rows, 1)
         reason = "; ".join(batch_errors) if batch_errors else None
-        if reason is None and share > max_share:
-            reason = f"{share:.0%} of rows break the rules (limit {max_share:.0%}); fix the export and send it again"
+        if reason is None and too_many_failed(outcome):
+            reason = (
+                f"{_failed_share(outcome):.0%} of rows break the rules (limit {max_share:.0%}); "
+                "fix the export and send it again"
+            )
         if reason:
             message = f"{unit.code}/{outcome.file.file_name}: file rejected: {reason}"
             verdicts.append(Verdict("rejected", outcome.rows, message))
         else:
             verdicts.append(Verdict("partial" if outcome.failed else "accepted", outcome.failed))
     return verdicts
-
-
-def too_many_failed(outcome: FileOutcome) -> bool:
-    """Whether the file is rejected for its share of bad rows alone (known before the rest of the batch)."""
-    return outcome.failed / max(outcome.rows, 1) > get_settings().max_failed_share
 
 
 UNMATCHED_RULE = "unmatched_answer"

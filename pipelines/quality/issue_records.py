@@ -45,7 +45,7 @@ def _join(*parts: pa.Array | str) -> pa.Array:
 def _records_of_column(
     issues: pd.DataFrame, column: str | None, piece: ParsedExport, place: pa.Array
 ) -> dict[str, pa.Array]:
-    """Header, value and message of the issues naming one column (or several joined by commas, or none)."""
+    """Header, value and message of the problems found in one column (or several joined by commas, or none)."""
     positions = pa.array(issues["position"].to_numpy(dtype=np.int64))
     problems = pa.array(issues["problem"].astype(str).to_numpy(), pa.string())
     cells = [
@@ -67,7 +67,7 @@ def _records_of_column(
 
 
 def issue_records(issues: pd.DataFrame, piece: ParsedExport, file: ReceivedFile, unit_code: str) -> pa.Table:
-    """A quarantine record per issue of one file's rows (positions into `piece`), in the issues' order."""
+    """A quarantine record per problem found in one file's rows (positions into `piece`), in the same order."""
     if issues.empty:
         return QUARANTINE.empty_table()
     source_rows = piece.frame["source_row"].to_numpy(dtype=np.int64)[issues["position"].to_numpy(dtype=np.int64)]
