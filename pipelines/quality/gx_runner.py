@@ -174,11 +174,17 @@ def _install_memos() -> None:
 
 @contextmanager
 def _computed_once() -> Iterator[None]:
+    """Also skips the fingerprint GX takes of every frame it is given (a hash of each row, a tenth of a
+    validation's time), kept only as a batch marker in results this module does not return."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
     _install_memos()
     built, named = _BUILT_CONFIGURATIONS.set({}), _COMPUTED_IDS.set({})
+    fingerprint_below, pandas_execution_engine.HASH_THRESHOLD = pandas_execution_engine.HASH_THRESHOLD, 0
     try:
         yield
     finally:
+        pandas_execution_engine.HASH_THRESHOLD = fingerprint_below
         _BUILT_CONFIGURATIONS.reset(built)
         _COMPUTED_IDS.reset(named)
 
