@@ -1,18 +1,19 @@
 """Worker processes for the heavy per-file and per-chunk work (parse, validate), on every core.
 
-Workers come from a forkserver: a clean single-threaded process that has imported pandas,
-pyarrow, the parsers and GX once, so they start fast and never inherit the threads and locks of
-the process that asked (forking an Airflow task process directly deadlocked). The pool lives as
-long as the process, so workers load GX and the suites once. Each job carries the asking
-process's MONEV_* settings, so a worker reads the config, suites and data root the asker reads
-now, not those of the moment the pool started.
+Workers come from a forkserver: a clean single-threaded process, so they never inherit the threads
+and locks of the process that asked (forking an Airflow task process directly deadlocked). The
+forkserver itself imports nothing heavy (its memory would count beside every worker's); each worker
+imports pandas, pyarrow, the parsers and GX as it starts, side by side. The pool lives as long as
+the process, so workers load GX and the suites once. Each job carries the asking process's MONEV_*
+settings, so a worker reads the config, suites and data root the asker reads now, not those of the
+moment the pool started.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes
+import gc
+import importlib
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -22,20 +23,16 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from pipelines.memory import release_free_memory
+from pipelines.quality.gx_runner import import_quiet_great_expectations
+
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 PRELOAD = ["pipelines.quality.gx_runner", "pipelines.ingest.parse_file", "pipelines.quality.batch"]
+"""What every worker imports as it starts, before any job."""
 IN_FLIGHT_PER_WORKER = 2
 """Jobs queued per worker: enough to keep it busy, few enough that finished results never pile up in memory."""
-
-
-def release_free_memory() -> None:
-    """A process handles file after file; Arrow's allocator and glibc would keep each file's peak for reuse, so
-    give it back."""
-    pa.default_memory_pool().release_unused()
-    with contextlib.suppress(OSError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 _pools: dict[int, multiprocessing.pool.Pool] = {}
@@ -44,9 +41,20 @@ _pools: dict[int, multiprocessing.pool.Pool] = {}
 def _pool(count: int) -> multiprocessing.pool.Pool:
     if count not in _pools:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        _pools[count] = context.Pool(count)
+        context.set_forkserver_preload([])  # not even the asking program's __main__
+        _pools[count] = context.Pool(count, initializer=_settle)
     return _pools[count]
+
+
+def _settle() -> None:
+    """Import what the jobs need, then set those objects (modules, GX's classes) aside from the cycle collector's
+    rounds: what a job leaves behind can then be collected after each job for a fraction of the cost."""
+    pa.set_cpu_count(1)  # a worker per core already: Arrow's own threads would only compete with the others
+    for module in PRELOAD:
+        importlib.import_module(module)
+    import_quiet_great_expectations()
+    gc.collect()
+    gc.freeze()
 
 
 @atexit.register
@@ -68,7 +76,7 @@ def _call(job: tuple[Callable[[Any], Any], dict[str, str], Any]) -> Any:
     try:
         return function(argument)
     finally:
-        release_free_memory()
+        release_free_memory(collect_cycles=True)
 
 
 def each(function: Callable[[Job], Result], jobs: Iterable[Job], workers: int) -> Iterator[Result]:

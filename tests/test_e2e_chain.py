@@ -168,7 +168,7 @@ def test_every_unit_has_warehouse_partitions_for_both_fact_tables(chain):
 
 def test_loads_validated_in_chunks_and_the_run_built_data_docs(chain):
     root, logs = chain["root"], chain["logs"]
-    assert re.search(r"validating [\d,]+ rows of service_log from \d+ files on 2 workers", logs["ingest"])
+    assert re.search(r"validating [\d,]+ rows of service_log(, [a-z_]+)* from \d+ files on 2 workers", logs["ingest"])
     index = root.read_bytes("quality", "data_docs", "index.html").decode()
     for unit in registry().unit_codes:
         assert f'href="validations/service_log/{unit}_2026-Q3/' in index

@@ -14,13 +14,23 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 
 import pyarrow as pa
 
 from pipelines.datasets import DATASETS
 from pipelines.ingest.parse_file import ParsedFile, ParseJob, parse_job
+from pipelines.memory import release_free_memory
 from pipelines.periods import Quarter
-from pipelines.quality.batch import BatchResult, finish_batch, plan_batch, too_many_failed, validate_file
+from pipelines.quality.batch import (
+    BatchResult,
+    FileJob,
+    FileOutcome,
+    finish_batch,
+    plan_batch,
+    too_many_failed,
+    validate_file,
+)
 from pipelines.quality.data_docs import save_validation
 from pipelines.quality.feedback import write_feedback
 from pipelines.registry import Unit, registry
@@ -31,7 +41,7 @@ from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.partitions import PartitionWriter, replace_partition
 from pipelines.warehouse.schemas import DQ_RESULTS, FACT_TABLES, QUARANTINE, QUARANTINE_TABLE
-from pipelines.workers import each, release_free_memory
+from pipelines.workers import each
 
 log = logging.getLogger(__name__)
 
@@ -135,29 +145,25 @@ def _log_unmatched(unit: Unit, quarter: Quarter, dataset: str, batch: BatchResul
         )  # fmt: skip
 
 
-def _rebuild_dataset(
-    dataset: str, unit: Unit, quarter: Quarter, files: list[ParsedFile], root: DataRoot
+def _write_dataset(
+    dataset: str, unit: Unit, quarter: Quarter, jobs: list[FileJob], outcomes: Iterator[FileOutcome], root: DataRoot
 ) -> tuple[BatchResult, int]:
-    """Check the batch file by file and write its good rows as they come; (the batch, rows written)."""
-    rows = sum(len(file.quarters[quarter].keys) for file in files)
-    workers = _workers_for(rows) if len(files) > 1 else 1
-    jobs = plan_batch(dataset, unit, quarter, files, get_settings().validation_workers if workers == 1 else 1)
-    if workers > 1:
-        log.info("validating %s rows of %s from %d files on %d workers", f"{rows:,}", dataset, len(files), workers)
+    """Write the batch's good rows file by file as its outcomes come; (the batch, rows written)."""
     validated_at = datetime.now(UTC)
-    outcomes = []
+    checked = []
     with PartitionWriter(root, "warehouse", dataset, quarter, unit.code, FACT_TABLES[dataset]) as writer:
-        for outcome in each(validate_file, jobs, workers):
-            if outcome.table is not None and not too_many_failed(outcome):
-                writer.write(outcome.table)
-            outcome.table = None  # written: the batch keeps only the file's counts and records
-            outcomes.append(outcome)
+        for outcome in islice(outcomes, len(jobs)):
+            good_rows = outcome.take_good_rows()
+            if good_rows is not None and not too_many_failed(outcome):
+                writer.write(good_rows)
+            del good_rows
+            checked.append(outcome)
             release_free_memory()
-        batch = finish_batch(dataset, unit, quarter, outcomes, validated_at)
+        batch = finish_batch(dataset, unit, quarter, checked, validated_at)
         if batch.rejected_whole:  # a batch-level failure rejects files whose rows were already written
             writer.discard()
     written = writer.rows
-    for outcome, verdict in zip(outcomes, batch.verdicts, strict=True):
+    for outcome, verdict in zip(checked, batch.verdicts, strict=True):
         received_files.record_load(
             outcome.file.id, quarter.year, quarter.quarter, outcome.rows, outcome.rows - verdict.quarantined,
             verdict.quarantined,
@@ -168,22 +174,48 @@ def _rebuild_dataset(
     return batch, written
 
 
+def _plan_checks(unit: Unit, quarter: Quarter, files: dict[str, list[ParsedFile]], scratch: str) -> tuple[
+    dict[str, list[FileJob]], int
+]:  # fmt: skip
+    """Each dataset's file checks, and the workers sharing them: all the quarter's files go to the workers
+    together, so small datasets are checked beside the large ones, not after them."""
+    checks = sum(len(dataset_files) for dataset_files in files.values())
+    rows = sum(len(file.quarters[quarter].keys) for dataset_files in files.values() for file in dataset_files)
+    workers = _workers_for(rows) if checks > 1 else 1
+    # One file alone is cut into chunks for the workers; several are shared out whole.
+    chunk_workers = get_settings().validation_workers if workers == 1 else 1
+    handed_over = scratch if workers > 1 else None
+    jobs = {
+        dataset: plan_batch(dataset, unit, quarter, dataset_files, chunk_workers, handed_over)
+        for dataset, dataset_files in files.items()
+    }
+    if workers > 1:
+        log.info(
+            "validating %s rows of %s from %d files on %d workers",
+            f"{rows:,}", ", ".join(files), checks, workers,
+        )  # fmt: skip
+    return jobs, workers
+
+
 def rebuild_quarter(unit: Unit, quarter: Quarter, parsed: _ParsedFiles, root: DataRoot) -> dict[str, int]:
     """Rebuild the unit's fact and quarantine partitions of one quarter from its live files."""
     by_dataset: dict[str, list[ReceivedFile]] = {}
     for file in received_files.live_files(unit.code, quarter.year, quarter.quarter):
         by_dataset.setdefault(file.dataset, []).append(file)
     parsed.parse([file for files in by_dataset.values() for file in files])
+    files = {
+        dataset: [parsed.get(file) for file in by_dataset[dataset]] for dataset in FACT_TABLES if dataset in by_dataset
+    }
+    jobs, workers = _plan_checks(unit, quarter, files, parsed.scratch)
+    outcomes = each(validate_file, (job for dataset_jobs in jobs.values() for job in dataset_jobs), workers)
     quarantine: list[pa.Table] = []
     results: list[dict] = []
     rows: dict[str, int] = {}
     for dataset in FACT_TABLES:
         validation: dict | None = None
         rows[dataset] = 0
-        if by_dataset.get(dataset):
-            batch, rows[dataset] = _rebuild_dataset(
-                dataset, unit, quarter, [parsed.get(file) for file in by_dataset[dataset]], root
-            )
+        if dataset in jobs:
+            batch, rows[dataset] = _write_dataset(dataset, unit, quarter, jobs[dataset], outcomes, root)
             validation = batch.validation
             quarantine.append(batch.quarantine)
             results += batch.dq_results

@@ -11,8 +11,11 @@ its verdict: accepted, partial, or rejected whole (a batch-level failure, or too
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -61,20 +64,26 @@ class FileJob:
     parameters: dict[str, Any]
     chunk_workers: int
     """Workers validating chunks of this one file (1 when the file is itself checked in a worker)."""
+    handed_over: str | None = None
+    """Local folder where a worker leaves the good rows for the loading process (None: returned in the outcome)."""
     check_empty: bool = False
     """Run the suite even on no rows: the batch has none left at all, and its suite still reports."""
 
 
 def _superseded(rows: list[QuarterRows]) -> list[np.ndarray]:
     """Per file, its rows whose key a later file has too: the later record wins."""
-    later_keys = pa.array([], type=pa.string())
-    found = []
-    for quarter_rows in reversed(rows):
-        keys = quarter_rows.keys
-        superseded = pc.and_(pc.is_in(keys, value_set=later_keys), pc.is_valid(keys))
-        later_keys = pa.concat_arrays([later_keys, keys.drop_null()])
-        found.append(np.flatnonzero(superseded.to_numpy(zero_copy_only=False)))
-    return found[::-1]
+    if len(rows) < 2:
+        return [np.array([], dtype=np.int64) for _ in rows]
+    sizes = [len(quarter_rows.keys) for quarter_rows in rows]
+    encoded = pc.dictionary_encode(pa.concat_arrays([quarter_rows.keys for quarter_rows in rows]))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+    has_key = codes >= 0
+    file_of_row = np.repeat(np.arange(len(rows)), sizes)
+    last_file = np.full(len(encoded.dictionary) + 1, -1)  # the extra last slot: rows without a key (code -1)
+    np.maximum.at(last_file, codes[has_key], file_of_row[has_key])
+    superseded = has_key & (last_file[codes] > file_of_row)
+    offsets = np.cumsum([0, *sizes])
+    return [np.flatnonzero(superseded[start:stop]) for start, stop in pairwise(offsets)]
 
 
 def _repeats(dataset: str, rows: list[QuarterRows]) -> list[np.ndarray]:
@@ -98,14 +107,19 @@ def _repeats(dataset: str, rows: list[QuarterRows]) -> list[np.ndarray]:
 
 
 def plan_batch(
-    dataset: str, unit: Unit, quarter: Quarter, parsed: list[ParsedFile], chunk_workers: int
+    dataset: str,
+    unit: Unit,
+    quarter: Quarter,
+    parsed: list[ParsedFile],
+    chunk_workers: int,
+    handed_over: str | None = None,
 ) -> list[FileJob]:
     """The jobs checking each file of the batch, in delivery order."""
     rows = [file.quarters[quarter] for file in parsed]
     parameters = suite_parameters(unit, quarter, max(file.file.delivered_on for file in parsed))
     superseded = _superseded(rows)
     jobs = [
-        FileJob(dataset, unit.code, quarter, file, replaced, repeats, parameters, chunk_workers)
+        FileJob(dataset, unit.code, quarter, file, replaced, repeats, parameters, chunk_workers, handed_over)
         for file, replaced, repeats in zip(parsed, superseded, _repeats(dataset, rows), strict=True)
     ]
     if all(len(quarter.keys) == len(replaced) for quarter, replaced in zip(rows, superseded, strict=True)):
@@ -123,7 +137,7 @@ class FileOutcome:
     failed: int
     """Rows with at least one problem."""
     table: pa.Table | None
-    """The rows without a problem, in the fact table's schema."""
+    """The rows without a problem, in the fact table's schema (unless handed over in `table_file`)."""
     records: pa.Table
     """A quarantine record per problem (QUARANTINE schema)."""
     outcomes: list[ExpectationOutcome] | None
@@ -132,6 +146,26 @@ class FileOutcome:
     """(rule, column or "") → problems found while parsing or as exact repeats."""
     unmatched: dict[str, Counter[str]]
     """Context column → answers (as written) that matched no known value, with how often."""
+    table_file: str | None = None
+    """Arrow file holding `table`, when a worker wrote it for the loading process to map instead of receiving it
+    through a pipe."""
+
+    def take_good_rows(self) -> pa.Table | None:
+        """The good rows, handed over once: the outcome keeps only its counts and records after."""
+        table, self.table = self.table, None
+        if self.table_file is not None:
+            with pa.memory_map(self.table_file) as source:
+                table = pa.ipc.open_file(source).read_all()
+            os.remove(self.table_file)  # the mapping stays readable until the table is dropped
+            self.table_file = None
+        return table
+
+
+def _hand_over(table: pa.Table, folder: str) -> str:
+    path = os.path.join(folder, f"{uuid.uuid4().hex}.arrow")
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return path
 
 
 def _kept(piece: ParsedExport, superseded: np.ndarray) -> ParsedExport:
@@ -159,7 +193,9 @@ def validate_file(job: FileJob) -> FileOutcome:
     repeats = job.repeats - np.searchsorted(job.superseded, job.repeats)
     duplicates = row_issues.duplicate_issues(frame, content_columns, also=repeats)
     # Exact repeats are set aside before the suite runs, so the first copy does not fail uniqueness.
-    distinct_positions = np.setdiff1d(np.arange(len(frame)), duplicates["position"].to_numpy())
+    is_distinct = np.ones(len(frame), dtype=bool)
+    is_distinct[duplicates["position"].to_numpy(dtype=np.int64)] = False
+    distinct_positions = np.flatnonzero(is_distinct)
     outcomes = None
     expectation_issues = row_issues.expectation_issues([])
     if len(distinct_positions) or job.check_empty:
@@ -173,12 +209,17 @@ def validate_file(job: FileJob) -> FileOutcome:
     good = frame.loc[~bad]
     schema = FACT_TABLES[job.dataset]
     local = issues[~issues["rule"].astype(str).str.startswith("expect_")]
+    table = pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None
+    table_file = None
+    if table is not None and job.handed_over is not None:
+        table, table_file = None, _hand_over(table, job.handed_over)
     return FileOutcome(
         file=file,
         rows=len(frame),
         validated=len(distinct_positions),
         failed=int(bad.sum()),
-        table=pa.Table.from_pandas(good[schema.names], schema=schema, preserve_index=False) if len(good) else None,
+        table=table,
+        table_file=table_file,
         records=issue_records(issues, piece, file, job.unit_code),
         outcomes=outcomes,
         local_counts=Counter(zip(local["rule"], local["column"].fillna(""), strict=True)),

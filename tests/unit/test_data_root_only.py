@@ -31,6 +31,7 @@ ALLOWED = {
     "publish/datapackage.py": "frictionless validates the package from a scratch folder before the release is sealed",
     "runstate/store.py": "makes the default SQLite catalog's folder; object storage requires MONEV_CATALOG_URL",
     "ingest/parse_file.py": "a parsed file waits for validation in the load's local scratch folder",
+    "quality/batch.py": "a worker hands a file's good rows to the loading process in that scratch folder",
     "ingest/load.py": "makes and removes that scratch folder, local to the task process and its workers",
     "storage.py": "resolves symlinks in a local data root or landing folder, which could point anywhere on the host",
 }
