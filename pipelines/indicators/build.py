@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines.datasets import DATASETS
 from pipelines.datasets.spec import LINEAGE_DESCRIPTIONS
+from pipelines.indicators import service
 from pipelines.indicators.change import with_change
 from pipelines.indicators.unit_quarter import Facts, IndicatorValue, Method, unit_indicators
-from pipelines.indicators.workdays import work_calendar
+from pipelines.indicators.workdays import WorkCalendar, work_calendar
+from pipelines.memory import release_free_memory
 from pipelines.periods import Quarter
 from pipelines.registry import Registry, registry
 from pipelines.runstate import quarter_refresh
@@ -27,7 +28,13 @@ from pipelines.runstate.locks import one_run_at_a_time
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.dimensions import write_dimensions
-from pipelines.warehouse.partitions import read_quarter, read_quarter_table, replace_partition, replace_quarter_table
+from pipelines.warehouse.partitions import (
+    read_partition_as_categories,
+    read_quarter,
+    read_quarter_table,
+    replace_partition,
+    replace_quarter_table,
+)
 from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, UNIT_QUARTER_INDICATORS
 
 log = logging.getLogger(__name__)
@@ -43,20 +50,26 @@ class FactFrames:
     """One quarter's validated rows of every dataset an indicator reads, ordered by agency and unit.
 
     Every unit, every agency and the province is then a contiguous run of rows, handed out as a
-    slice: 10M service rows are held once, never split or pooled into copies.
+    slice: 10M service rows are held once, never split or pooled into copies. They are read unit by
+    unit in that order, so nothing is sorted; each service's working days are counted once, here.
     """
 
-    def __init__(self, root: DataRoot, quarter: Quarter, reg: Registry) -> None:
+    def __init__(self, root: DataRoot, quarter: Quarter, reg: Registry, calendar: WorkCalendar) -> None:
         order = [code for _, codes in _agency_units(reg) for code in codes]
         self.frames: dict[str, pd.DataFrame] = {}
         self.bounds: dict[str, dict[str, tuple[int, int]]] = {}
         for dataset in (field.name for field in fields(Facts)):
             schema = FACT_TABLES[dataset]
             columns = [name for name in schema.names if name not in UNUSED_COLUMNS]
-            table = read_quarter(root, "warehouse", dataset, quarter, schema, columns)
-            rank = pc.fill_null(pc.index_in(table.column("unit_code"), value_set=pa.array(order, pa.string())), -1)
-            ordering = pc.sort_indices(rank)
-            table, ranks = table.take(ordering), rank.take(ordering).to_numpy()
+            pieces, bounds, start = [], {}, 0
+            for code in order:
+                piece = read_partition_as_categories(root, "warehouse", dataset, quarter, code, schema, columns)
+                if piece.num_rows:
+                    pieces.append(piece.append_column("unit_code", _repeated(code, piece.num_rows)))
+                    bounds[code] = (start, start + piece.num_rows)
+                    start += piece.num_rows
+            table = pa.concat_tables(pieces) if pieces else _with_unit_code(schema, columns).empty_table()
+            del pieces
             # Column by column, each Arrow column freed once converted: the quarter is never held twice.
             frame = table.to_pandas(
                 date_as_object=False, strings_to_categorical=True, split_blocks=True, self_destruct=True
@@ -64,8 +77,11 @@ class FactFrames:
             del table
             if dataset == "complaint_log":
                 frame = _with_complaint_limits(frame, reg)
+            if dataset == "service_log":
+                frame[service.DAYS_COLUMN] = service.processing_days(frame, calendar)
             self.frames[dataset] = frame
-            self.bounds[dataset] = _runs(ranks, order)
+            self.bounds[dataset] = bounds
+            release_free_memory()
 
     def facts(self, unit_codes: list[str], with_worksheet: bool) -> Facts:
         def pooled(dataset: str) -> pd.DataFrame:
@@ -91,17 +107,12 @@ def _agency_units(reg: Registry) -> list[tuple[str, list[str]]]:
     return [(agency.code, [unit.code for unit in reg.units if unit.agency == agency.code]) for agency in reg.agencies]
 
 
-def _runs(ranks: np.ndarray, order: list[str]) -> dict[str, tuple[int, int]]:
-    """(start, stop) of each unit's run of rows, from the rows' sorted positions in `order` (-1: no longer a unit)."""
-    if not len(ranks):
-        return {}
-    starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]])
-    stops = np.r_[starts[1:], len(ranks)]
-    return {
-        order[ranks[start]]: (int(start), int(stop))
-        for start, stop in zip(starts, stops, strict=True)
-        if ranks[start] >= 0
-    }
+def _repeated(unit_code: str, rows: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([unit_code]))
+
+
+def _with_unit_code(schema: pa.Schema, columns: list[str]) -> pa.Schema:
+    return pa.schema([schema.field(name) for name in columns]).append(pa.field("unit_code", pa.string()))
 
 
 def _with_complaint_limits(complaint_log: pd.DataFrame, reg: Registry) -> pd.DataFrame:
@@ -190,7 +201,7 @@ def build_indicators(quarter: Quarter, root: DataRoot | None = None) -> dict[str
         ikm_weight_mode=settings.ikm_weight_mode,
         zi_scale_conversion=settings.zi_scale_conversion,
     )
-    frames = FactFrames(root, quarter, reg)
+    frames = FactFrames(root, quarter, reg, method.calendar)
     write_dimensions(root, reg)
     units = with_change(_unit_values(frames, reg, method), _previous_units(root, quarter.previous()))
     rollups = with_change(_rollup_values(frames, reg, method), _previous_rollups(root, quarter.previous()), ROLLUP_KEY)

@@ -33,6 +33,10 @@ def holiday_calendar(*years: int) -> np.ndarray:
     return np.array(sorted({*_library_days(span), *extra}), dtype="datetime64[D]")
 
 
+ROWS_PER_STEP = 1 << 20
+"""Rows counted at a time: the temporaries of 10M rows would take more memory than the rows themselves."""
+
+
 def working_days_between(
     start: np.ndarray, end: np.ndarray, holidays: np.ndarray, count_receipt_day: bool = False
 ) -> np.ndarray:
@@ -48,18 +52,26 @@ def working_days_between(
     if missing.all():
         return np.full(len(start), -1, dtype=np.int64)
     day = np.timedelta64(1, "D")
-    first = start if count_receipt_day else start + day
-    known = np.concatenate([first[~missing], end[~missing]])
-    low = known.min() - day
-    days = np.arange(low, known.max() + 2 * day)
+    shift = np.timedelta64(0 if count_receipt_day else 1, "D")
+    known_start, known_end = start[~missing], end[~missing]
+    low = min(known_start.min() + shift, known_end.min()) - day
+    high = max(known_start.max() + shift, known_end.max())
+    del known_start, known_end
+    days = np.arange(low, high + 2 * day)
     running = np.cumsum(np.is_busday(days, holidays=holidays), dtype=np.int64)  # working days from `low` to each day
+    counted = np.empty(len(start), dtype=np.int64)
+    for begin in range(0, len(start), ROWS_PER_STEP):
+        step = slice(begin, begin + ROWS_PER_STEP)
+        lacking = missing[step]
 
-    def upto(dates: np.ndarray) -> np.ndarray:
-        return running[(np.where(missing, low, dates) - low).astype(np.int64)]
+        def upto(dates: np.ndarray, lacking: np.ndarray = lacking) -> np.ndarray:
+            return running[(np.where(lacking, low, dates) - low).astype(np.int64)]
 
-    forward = upto(end) - upto(first - day)
-    backward = upto(end + day) - upto(first)
-    return np.where(missing, -1, np.where(end >= first, forward, backward))
+        first, last = start[step] + shift, end[step]
+        forward = upto(last) - upto(first - day)
+        backward = upto(last + day) - upto(first)
+        counted[step] = np.where(lacking, -1, np.where(last >= first, forward, backward))
+    return counted
 
 
 @dataclass(frozen=True)

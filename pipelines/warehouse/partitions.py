@@ -113,3 +113,20 @@ def read_quarter(
         partitioning=pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive"),
     )
     return dataset.to_table()
+
+
+def read_partition_as_categories(
+    root: DataRoot, zone: str, table: str, quarter: Quarter, unit_code: str, schema: pa.Schema, columns: list[str]
+) -> pa.Table:
+    """One unit's rows of a quarter, text columns read as Parquet stores them (a dictionary of distinct values and
+    small codes), so they become pandas categoricals without hashing every value again."""
+    parts = partition_parts(zone, table, quarter, unit_code)
+    wanted = pa.schema([schema.field(name) for name in columns])
+    if not root.exists(*parts):
+        return wanted.empty_table()
+    text = [field.name for field in wanted if pa.types.is_string(field.type)]
+    parquet = pads.ParquetFileFormat(read_options=pads.ParquetReadOptions(dictionary_columns=text))
+    dictionary = pa.schema(
+        [pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in text else f for f in wanted]
+    )
+    return pads.dataset(root.path(*parts), filesystem=root.fs, format=parquet, schema=dictionary).to_table()
