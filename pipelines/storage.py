@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,17 @@ class DataRoot:
     def __post_init__(self) -> None:
         self.fs, self.base = pafs.FileSystem.from_uri(self.uri)
         self.base = self.base.rstrip("/")
+
+    @property
+    def is_local(self) -> bool:
+        return isinstance(self.fs, pafs.LocalFileSystem)
+
+    @property
+    def staging_fs(self) -> pafs.FileSystem:
+        """Where `replacing_dir` stages files: beside the data on a local disk (a rename swaps each in), in a local
+        scratch folder for object storage (one upload swaps each in: no staging objects to create, copy and
+        delete, each a request)."""
+        return self.fs if self.is_local else pafs.LocalFileSystem()
 
     def path(self, *parts: str) -> str:
         """Filesystem path (as pyarrow sees it) of a location under the root."""
@@ -60,7 +72,7 @@ class DataRoot:
 
     def resolves_inside(self, *parts: str) -> bool:
         """Whether a location stays under the root: on a local disk a symlink may point anywhere on the host."""
-        if not isinstance(self.fs, pafs.LocalFileSystem):
+        if not self.is_local:
             return True  # object storage has no links
         base = os.path.realpath(self.base)
         return os.path.realpath(self.path(*parts)).startswith(base + os.sep)
@@ -79,15 +91,16 @@ class DataRoot:
         return digest.hexdigest()
 
     def write_bytes(self, data: bytes, *parts: str) -> None:
-        self.fs.create_dir(posixpath.dirname(self.path(*parts)), recursive=True)
+        if self.is_local:  # object storage has no folders to make: a key's prefix is enough
+            self.fs.create_dir(posixpath.dirname(self.path(*parts)), recursive=True)
         with self.fs.open_output_stream(self.path(*parts)) as stream:
             stream.write(data)
 
     def write_staged(self, staging: str, name: str, data: bytes) -> None:
         """Write `name` (a relative path) into a folder `replacing_dir` yielded."""
         target = posixpath.join(staging, name)
-        self.fs.create_dir(posixpath.dirname(target), recursive=True)
-        with self.fs.open_output_stream(target) as stream:
+        self.staging_fs.create_dir(posixpath.dirname(target), recursive=True)
+        with self.staging_fs.open_output_stream(target) as stream:
             stream.write(data)
 
     def delete_file(self, *parts: str) -> None:
@@ -104,39 +117,42 @@ class DataRoot:
 
         Readers never see a half-written file, and a process killed at any moment leaves every
         file either old or new: each staged file replaces its namesake in one atomic step (a
-        rename on a local disk, a copy on object storage, which cannot rename), so a one-file
+        rename on a local disk, an upload on object storage, which cannot rename), so a one-file
         partition is swapped whole. A multi-file folder is marked complete by its `seal` file,
-        which goes last. Files the new content no longer has are deleted after.
+        which goes last. Files the new content no longer has are deleted after. The staging folder
+        is on `staging_fs`.
         """
-        staging = self.path(".staging", uuid.uuid4().hex)
-        self.fs.create_dir(staging, recursive=True)
+        if self.is_local:
+            staging = self.path(".staging", uuid.uuid4().hex)
+            self.fs.create_dir(staging, recursive=True)
+        else:
+            staging = tempfile.mkdtemp(prefix="monev-staging-")
         try:
             yield staging
         except BaseException:
-            self.fs.delete_dir(staging)
+            self.staging_fs.delete_dir(staging)
             raise
         self._swap(staging, self.path(*parts), seal)
 
     def _swap(self, staging: str, target: str, seal: str | None) -> None:
-        local = isinstance(self.fs, pafs.LocalFileSystem)
-        staged = self._files_under(staging, recursive=True)
+        staged = self._files_under(staging, recursive=True, fs=self.staging_fs)
         existing = self._files_under(target, recursive=True)
         for name in sorted(staged, key=lambda name: (name == seal, name)):
             source, destination = posixpath.join(staging, name), posixpath.join(target, name)
-            if local:
+            if self.is_local:
                 self.fs.create_dir(posixpath.dirname(destination), recursive=True)
                 self.fs.move(source, destination)
-            else:
-                self.fs.copy_file(source, destination)
+            else:  # an object appears whole when its upload completes, never in part
+                pafs.copy_files(source, destination, self.staging_fs, self.fs)
         for name in existing - staged:
             self.fs.delete_file(posixpath.join(target, name))
-        self.fs.delete_dir(staging)
+        self.staging_fs.delete_dir(staging)
 
-    def _files_under(self, folder: str, recursive: bool) -> set[str]:
+    def _files_under(self, folder: str, recursive: bool, fs: pafs.FileSystem | None = None) -> set[str]:
         selector = pafs.FileSelector(folder, allow_not_found=True, recursive=recursive)
         return {
             posixpath.relpath(info.path, folder)
-            for info in self.fs.get_file_info(selector)
+            for info in (fs or self.fs).get_file_info(selector)
             if info.type == pafs.FileType.File
         }
 

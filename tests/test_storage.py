@@ -28,8 +28,8 @@ def root(request, tmp_path) -> DataRoot:
 
 
 def stage(root: DataRoot, staging: str, name: str, data: bytes) -> None:
-    root.fs.create_dir(posixpath.dirname(f"{staging}/{name}"), recursive=True)
-    with root.fs.open_output_stream(f"{staging}/{name}") as stream:
+    root.staging_fs.create_dir(posixpath.dirname(f"{staging}/{name}"), recursive=True)
+    with root.staging_fs.open_output_stream(f"{staging}/{name}") as stream:
         stream.write(data)
 
 

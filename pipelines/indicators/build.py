@@ -29,8 +29,8 @@ from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
 from pipelines.warehouse.dimensions import write_dimensions
 from pipelines.warehouse.partitions import (
-    read_partition_as_categories,
     read_quarter,
+    read_quarter_by_unit,
     read_quarter_table,
     replace_partition,
     replace_quarter_table,
@@ -61,15 +61,16 @@ class FactFrames:
         for dataset in (field.name for field in fields(Facts)):
             schema = FACT_TABLES[dataset]
             columns = [name for name in schema.names if name not in UNUSED_COLUMNS]
+            by_unit = read_quarter_by_unit(root, "warehouse", dataset, quarter, schema, columns)
             pieces, bounds, start = [], {}, 0
             for code in order:
-                piece = read_partition_as_categories(root, "warehouse", dataset, quarter, code, schema, columns)
-                if piece.num_rows:
+                piece = by_unit.pop(code, None)
+                if piece is not None and piece.num_rows:
                     pieces.append(piece.append_column("unit_code", _repeated(code, piece.num_rows)))
                     bounds[code] = (start, start + piece.num_rows)
                     start += piece.num_rows
             table = pa.concat_tables(pieces) if pieces else _with_unit_code(schema, columns).empty_table()
-            del pieces
+            del pieces, by_unit  # rows of units no longer in the registry are left out
             # Column by column, each Arrow column freed once converted: the quarter is never held twice.
             frame = table.to_pandas(
                 date_as_object=False, strings_to_categorical=True, split_blocks=True, self_destruct=True

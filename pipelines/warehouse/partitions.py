@@ -36,7 +36,7 @@ def replace_partition(
 def replace_table(root: DataRoot, parts: tuple[str, ...], rows: pa.Table) -> None:
     """Write `rows` as the folder's one Parquet file, swapped in whole."""
     with root.replacing_dir(*parts) as staging:
-        pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.fs, compression="zstd")
+        pq.write_table(rows, posixpath.join(staging, PART_FILE), filesystem=root.staging_fs, compression="zstd")
 
 
 class PartitionWriter:
@@ -59,7 +59,7 @@ class PartitionWriter:
     def write(self, rows: pa.Table) -> None:
         if self._writer is None:
             path = posixpath.join(self._staging, PART_FILE)
-            self._writer = pq.ParquetWriter(path, self.schema, filesystem=self.root.fs, compression="zstd")
+            self._writer = pq.ParquetWriter(path, self.schema, filesystem=self.root.staging_fs, compression="zstd")
         self._writer.write_table(rows)
         self.rows += rows.num_rows
 
@@ -115,18 +115,28 @@ def read_quarter(
     return dataset.to_table()
 
 
-def read_partition_as_categories(
-    root: DataRoot, zone: str, table: str, quarter: Quarter, unit_code: str, schema: pa.Schema, columns: list[str]
-) -> pa.Table:
-    """One unit's rows of a quarter, text columns read as Parquet stores them (a dictionary of distinct values and
-    small codes), so they become pandas categoricals without hashing every value again."""
-    parts = partition_parts(zone, table, quarter, unit_code)
-    wanted = pa.schema([schema.field(name) for name in columns])
+def read_quarter_by_unit(
+    root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema, columns: list[str]
+) -> dict[str, pa.Table]:
+    """Each unit's rows of one quarter (its folder listed once, however many units), text columns read as
+    Parquet stores them (a dictionary of distinct values and small codes), so they become pandas categoricals
+    without hashing every value again."""
+    parts = (zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
     if not root.exists(*parts):
-        return wanted.empty_table()
-    text = [field.name for field in wanted if pa.types.is_string(field.type)]
-    parquet = pads.ParquetFileFormat(read_options=pads.ParquetReadOptions(dictionary_columns=text))
-    dictionary = pa.schema(
-        [pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in text else f for f in wanted]
+        return {}
+    text = [name for name in columns if pa.types.is_string(schema.field(name).type)]
+    stored = pa.schema(
+        [pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in text else f for f in schema]
+    ).append(pa.field("unit_code", pa.string()))
+    dataset = pads.dataset(
+        root.path(*parts),
+        filesystem=root.fs,
+        format=pads.ParquetFileFormat(read_options=pads.ParquetReadOptions(dictionary_columns=text)),
+        schema=stored,
+        partitioning=pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive"),
     )
-    return pads.dataset(root.path(*parts), filesystem=root.fs, format=parquet, schema=dictionary).to_table()
+    pieces: dict[str, list[pa.Table]] = {}
+    for fragment in dataset.get_fragments():
+        unit_code = pads.get_partition_keys(fragment.partition_expression)["unit_code"]
+        pieces.setdefault(unit_code, []).append(fragment.to_table(schema=stored, columns=columns))
+    return {unit_code: pa.concat_tables(tables) for unit_code, tables in pieces.items()}
