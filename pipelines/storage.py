@@ -27,7 +27,7 @@ class DataRoot:
     base: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.fs, self.base = pafs.FileSystem.from_uri(self.uri)
+        self.fs, self.base = pafs.FileSystem.from_uri(_opened_when_written(self.uri))
         self.base = self.base.rstrip("/")
 
     @property
@@ -155,6 +155,14 @@ class DataRoot:
             for info in (fs or self.fs).get_file_info(selector)
             if info.type == pafs.FileType.File
         }
+
+
+def _opened_when_written(uri: str) -> str:
+    """On S3, a file opened for writing starts its upload only once it has data (unless the URI says otherwise):
+    a small file is then one request, not three (start, part, complete)."""
+    if not uri.startswith("s3://") or "allow_delayed_open=" in uri:
+        return uri
+    return f"{uri}{'&' if '?' in uri else '?'}allow_delayed_open=true"
 
 
 def data_root() -> DataRoot:
