@@ -5,8 +5,8 @@ and locks of the process that asked (forking an Airflow task process directly de
 forkserver itself imports nothing heavy (its memory would count beside every worker's); each worker
 imports pandas, pyarrow, the parsers and GX as it starts, side by side. The pool lives as long as
 the process, so workers load GX and the suites once. Each job carries the asking process's MONEV_*
-settings, so a worker reads the config, suites and data root the asker reads now, not those of the
-moment the pool started.
+settings and AWS_* credentials, so a worker reads the config, suites and data root the asker reads
+now, not those of the moment the pool started.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ Result = TypeVar("Result")
 
 PRELOAD = ["pipelines.quality.gx_runner", "pipelines.ingest.parse_file", "pipelines.quality.batch"]
 """What every worker imports as it starts, before any job."""
+CARRIED = ("MONEV_", "AWS_")
+"""Environment a job takes from the process that asked: the platform's settings, and the object store's
+credentials for a data root on S3 (the forkserver keeps the environment of the moment it started)."""
 IN_FLIGHT_PER_WORKER = 2
 """Jobs queued per worker: enough to keep it busy, few enough that finished results never pile up in memory."""
 
@@ -65,12 +68,12 @@ def close_workers() -> None:
 
 
 def _settings() -> dict[str, str]:
-    return {name: value for name, value in os.environ.items() if name.startswith("MONEV_")}
+    return {name: value for name, value in os.environ.items() if name.startswith(CARRIED)}
 
 
 def _call(job: tuple[Callable[[Any], Any], dict[str, str], Any]) -> Any:
     function, settings, argument = job
-    for name in [name for name in os.environ if name.startswith("MONEV_") and name not in settings]:
+    for name in [name for name in os.environ if name.startswith(CARRIED) and name not in settings]:
         del os.environ[name]
     os.environ.update(settings)
     try:
