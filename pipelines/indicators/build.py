@@ -34,6 +34,7 @@ from pipelines.warehouse.partitions import (
     read_quarter_table,
     replace_partition,
     replace_quarter_table,
+    with_unit_code,
 )
 from pipelines.warehouse.schemas import FACT_TABLES, ROLLUP_QUARTER_INDICATORS, UNIT_QUARTER_INDICATORS
 
@@ -69,7 +70,7 @@ class FactFrames:
                     pieces.append(piece.append_column("unit_code", _repeated(code, piece.num_rows)))
                     bounds[code] = (start, start + piece.num_rows)
                     start += piece.num_rows
-            table = pa.concat_tables(pieces) if pieces else _with_unit_code(schema, columns).empty_table()
+            table = pa.concat_tables(pieces) if pieces else with_unit_code(schema, columns).empty_table()
             del pieces, by_unit  # rows of units no longer in the registry are left out
             # Column by column, each Arrow column freed once converted: the quarter is never held twice.
             frame = table.to_pandas(
@@ -110,10 +111,6 @@ def _agency_units(reg: Registry) -> list[tuple[str, list[str]]]:
 
 def _repeated(unit_code: str, rows: int) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([unit_code]))
-
-
-def _with_unit_code(schema: pa.Schema, columns: list[str]) -> pa.Schema:
-    return pa.schema([schema.field(name) for name in columns]).append(pa.field("unit_code", pa.string()))
 
 
 def _with_complaint_limits(complaint_log: pd.DataFrame, reg: Registry) -> pd.DataFrame:

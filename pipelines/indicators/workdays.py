@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,11 @@ def holiday_calendar(*years: int) -> np.ndarray:
     span = tuple(sorted({year for first in years for year in (first - 1, first, first + 1)}))
     extra = _extra_days(get_settings().config_dir / "calendar.yaml")
     return np.array(sorted({*_library_days(span), *extra}), dtype="datetime64[D]")
+
+
+def _running_at(running: np.ndarray, low: np.datetime64, lacking: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Working days from `low` up to each date (rows lacking a date look up `low`, and are masked after)."""
+    return running[(np.where(lacking, low, dates) - low).astype(np.int64)]
 
 
 ROWS_PER_STEP = 1 << 20
@@ -62,12 +67,8 @@ def working_days_between(
     counted = np.empty(len(start), dtype=np.int64)
     for begin in range(0, len(start), ROWS_PER_STEP):
         step = slice(begin, begin + ROWS_PER_STEP)
-        lacking = missing[step]
-
-        def upto(dates: np.ndarray, lacking: np.ndarray = lacking) -> np.ndarray:
-            return running[(np.where(lacking, low, dates) - low).astype(np.int64)]
-
-        first, last = start[step] + shift, end[step]
+        lacking, first, last = missing[step], start[step] + shift, end[step]
+        upto = partial(_running_at, running, low, lacking)
         forward = upto(last) - upto(first - day)
         backward = upto(last + day) - upto(first)
         counted[step] = np.where(lacking, -1, np.where(last >= first, forward, backward))

@@ -18,8 +18,12 @@ from pipelines.storage import DataRoot
 PART_FILE = "part-0.parquet"
 
 
+def _quarter_parts(zone: str, table: str, quarter: Quarter) -> tuple[str, ...]:
+    return (zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
+
+
 def partition_parts(zone: str, table: str, quarter: Quarter, unit_code: str) -> tuple[str, ...]:
-    return (zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}", f"unit_code={unit_code}")
+    return (*_quarter_parts(zone, table, quarter), f"unit_code={unit_code}")
 
 
 def replace_partition(
@@ -84,33 +88,37 @@ class _NothingToWrite(Exception):
 
 def replace_quarter_table(root: DataRoot, table: str, quarter: Quarter, rows: pa.Table) -> None:
     """A table partitioned by quarter only (roll-ups): the quarter's one file, swapped in whole."""
-    replace_table(root, ("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}"), rows)
+    replace_table(root, _quarter_parts("warehouse", table, quarter), rows)
 
 
 def read_quarter_table(root: DataRoot, table: str, quarter: Quarter, schema: pa.Schema) -> pa.Table:
     """A quarter-partitioned table's rows of one quarter; columns added since a file was written come back empty."""
-    parts = ("warehouse", table, f"year={quarter.year}", f"quarter={quarter.quarter}")
+    parts = _quarter_parts("warehouse", table, quarter)
     if not root.exists(*parts):
         return schema.empty_table()
     return pads.dataset(root.path(*parts), filesystem=root.fs, format="parquet", schema=schema).to_table()
+
+
+UNIT_PARTITIONS = pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive")
+"""A quarter's folder holds one `unit_code=…` folder per unit."""
+
+
+def with_unit_code(schema: pa.Schema, columns: list[str] | None = None) -> pa.Schema:
+    """A table's schema (or just `columns` of it) plus the unit_code its partition folders give."""
+    fields = list(schema) if columns is None else [schema.field(name) for name in columns]
+    return pa.schema(fields).append(pa.field("unit_code", pa.string()))
 
 
 def read_quarter(
     root: DataRoot, zone: str, table: str, quarter: Quarter, schema: pa.Schema, columns: list[str] | None = None
 ) -> pa.Table:
     """Every unit's rows of one quarter, with a unit_code column from the partition folders (always read)."""
-    folder = root.path(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
-    full_schema = schema.append(pa.field("unit_code", pa.string()))
-    if columns is not None:
-        full_schema = pa.schema([full_schema.field(name) for name in [*columns, "unit_code"]])
-    if not root.exists(zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}"):
+    parts = _quarter_parts(zone, table, quarter)
+    full_schema = with_unit_code(schema, columns)
+    if not root.exists(*parts):
         return full_schema.empty_table()
     dataset = pads.dataset(
-        folder,
-        filesystem=root.fs,
-        format="parquet",
-        schema=full_schema,
-        partitioning=pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive"),
+        root.path(*parts), filesystem=root.fs, format="parquet", schema=full_schema, partitioning=UNIT_PARTITIONS
     )
     return dataset.to_table()
 
@@ -121,19 +129,19 @@ def read_quarter_by_unit(
     """Each unit's rows of one quarter (its folder listed once, however many units), text columns read as
     Parquet stores them (a dictionary of distinct values and small codes), so they become pandas categoricals
     without hashing every value again."""
-    parts = (zone, table, f"year={quarter.year}", f"quarter={quarter.quarter}")
+    parts = _quarter_parts(zone, table, quarter)
     if not root.exists(*parts):
         return {}
     text = [name for name in columns if pa.types.is_string(schema.field(name).type)]
-    stored = pa.schema(
-        [pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in text else f for f in schema]
-    ).append(pa.field("unit_code", pa.string()))
+    stored = with_unit_code(
+        pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in text else f for f in schema])
+    )
     dataset = pads.dataset(
         root.path(*parts),
         filesystem=root.fs,
         format=pads.ParquetFileFormat(read_options=pads.ParquetReadOptions(dictionary_columns=text)),
         schema=stored,
-        partitioning=pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive"),
+        partitioning=UNIT_PARTITIONS,
     )
     pieces: dict[str, list[pa.Table]] = {}
     for fragment in dataset.get_fragments():
