@@ -10,8 +10,8 @@ from pipelines.orchestration.dag_args import (
     FACT_ASSETS,
     FACT_CHANGES,
     FACTS_LOADED_ASSET,
+    INGEST_PARAMS,
     INGEST_SCHEDULE,
-    QUARTER_PARAMS,
     START_DATE,
 )
 from pipelines.settings import TIMEZONE
@@ -47,6 +47,12 @@ several units. Each task's label lists its units.
    Nothing changed: both are skipped and nothing starts.
 4. **data_docs** — once per run, after every load: the Great Expectations Data Docs site
    (`quality/data_docs/index.html`) with the latest validation of every unit's batches.
+5. **notify_units** — once per run, after every load: each judged file's verdict e-mailed to its
+   unit's `contacts` (config/units.yaml), `MONEV_ALERT_RECIPIENTS` in copy, through `monev_smtp`:
+   the first problems and the feedback workbook when rows were rejected, a short receipt for a
+   clean file the unit sent itself. Once per file and verdict, however many runs look at it.
+
+The `units` parameter limits a run to those units (the unit portal triggers one per upload).
 """
 
 
@@ -57,24 +63,25 @@ several units. Each task's label lists its units.
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
-    params=QUARTER_PARAMS,
+    params=INGEST_PARAMS,
     tags=["monev", "ingest"],
     doc_md=DOC,
 )
 def monev_ingest():
     @task
-    def unit_sources() -> list[dict[str, str]]:
+    def unit_sources(**context) -> list[dict[str, str]]:
+        from pipelines.ingest.run import selected_units
         from pipelines.registry import registry
 
-        return [{"unit_code": unit.code, "source": source.name} for unit in registry().units for source in unit.sources]
+        units = [registry().unit(code) for code in selected_units(context["params"]["units"])]
+        return [{"unit_code": unit.code, "source": source.name} for unit in units for source in unit.sources]
 
     @task
-    def unit_batches() -> list[list[str]]:
-        from pipelines.ingest.run import unit_batches
-        from pipelines.registry import registry
+    def unit_batches(**context) -> list[list[str]]:
+        from pipelines.ingest.run import selected_units, unit_batches
         from pipelines.settings import get_settings
 
-        return unit_batches(registry().unit_codes, get_settings().units_per_task)
+        return unit_batches(selected_units(context["params"]["units"]), get_settings().units_per_task)
 
     @task(map_index_template=BATCH_LABEL, on_failure_callback=on_pull_failure)
     def pull(unit_codes: list[str], **context) -> None:
@@ -128,6 +135,15 @@ def monev_ingest():
 
         return build_data_docs(data_root())
 
+    @task(trigger_rule="all_done")
+    def notify_units(batches: list[list[dict]]) -> list[str]:
+        """After every load: each file's verdict to its unit's contacts, once per file and verdict."""
+        from pipelines.notify.unit_notices import send_delivery_notices
+
+        return send_delivery_notices(
+            file["file_id"] for reports in batches for report in reports for file in report["files"]
+        )
+
     @task(trigger_rule="all_done", retries=0)
     def log_summary(expected_pulls: list[dict], batches: list[list[dict]], units: list[list[str]], **context) -> None:
         """Runs even when pulls or loads failed, so the run both shows what landed and ends failed."""
@@ -146,6 +162,7 @@ def monev_ingest():
     pulled = pull.expand(unit_codes=batches)
     loaded = load.expand(unit_codes=batches)
     pulled >> loaded >> data_docs()
+    notify_units(loaded)
     announce_facts_loaded(announce_changes(loaded))
     pulled >> log_summary(sources, loaded, batches)
 

@@ -20,6 +20,8 @@ from pipelines.datasets import DATASETS
 
 Dataset = Literal[tuple(DATASETS)]  # type: ignore[valid-type]  # the datasets pipelines/datasets/ defines
 UNIT_CODE_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
+EMAIL_ADDRESS_PATTERN = r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$"
+"""An address as the registry lists it: no display name, one address per entry."""
 
 
 class RegistryError(ValueError):
@@ -124,6 +126,8 @@ class Unit(_Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
     services: tuple[Service, ...] = Field(min_length=1)
     complaints: ComplaintStandard = ComplaintStandard()
+    contacts: tuple[Annotated[str, Field(pattern=EMAIL_ADDRESS_PATTERN)], ...] = ()
+    """Who at the unit receives its feedback and reminders (e-mail addresses, no secrets)."""
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Unit:

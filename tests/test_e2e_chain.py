@@ -207,7 +207,7 @@ def test_publish_run_on_10_october_releases_2026_q3(chain):
 
 def test_publish_run_mails_the_release_once_and_copies_it(chain):
     env, root = chain["env"], chain["root"]
-    [message] = chain["inbox"].messages
+    [message] = chain["inbox"].releases
     assert message["To"] == RECIPIENTS
     assert {part.get_filename() for part in message.iter_attachments()} == {
         "monev_zi_2026-Q3.xlsx",
@@ -265,6 +265,20 @@ def text_of(name: str, data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
+def test_each_unit_is_told_the_verdict_of_each_delivery_once(chain):
+    notices = chain["inbox"].unit_notices
+    subjects = [message["Subject"] for message in notices]
+    assert len(subjects) == len(set(subjects))
+    contacts = {unit.code: ", ".join(unit.contacts) for unit in registry().units}
+    told = {re.match(r"\[Monev ZI\] \w+ \w+ data (\S+):", subject).group(1) for subject in subjects}
+    assert told == set(contacts)
+    for message in notices:
+        unit_code = re.match(r"\[Monev ZI\] \w+ \w+ data (\S+):", message["Subject"]).group(1)
+        assert message["To"] == contacts[unit_code]
+        assert "SIPP" not in message["Subject"], "a clean pull from a unit's database gets no receipt"
+    assert any(subject.endswith(" sebagian") for subject in subjects)
+
+
 def files_under(folder: Path) -> dict[str, str]:
     return {str(path.relative_to(folder)): text_of(path.name, path.read_bytes()) for path in folder.rglob("*")
             if path.is_file()}  # fmt: skip
@@ -280,7 +294,7 @@ def e_mails(chain) -> dict[str, str]:
 
 
 def test_every_secret_was_used(chain):
-    assert chain["inbox"].logins == [SMTP_LOGIN]
+    assert set(chain["inbox"].logins) == {SMTP_LOGIN} and len(chain["inbox"].logins) == len(chain["inbox"].messages)
     assert chain["api"].requests, "the API was never called with its token"
     assert all(request.startswith("/api/v1/responses") for request in chain["api"].requests)
     service = chain["root"].list_files("warehouse", "service_log", recursive=True)
@@ -340,6 +354,7 @@ def test_rerunning_the_chain_changes_nothing(chain):
     """Last in the module: every test above reads the chain as its first run left it."""
     env, root = chain["env"], chain["root"]
     before = {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes}
+    notices_before = len(chain["inbox"].unit_notices)
     indicators_before = pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist()
     dags_test(env, "monev_ingest", RUN_ON_10_OCTOBER)
     dags_test(env, "monev_indicators", RUN_ON_10_OCTOBER)
@@ -347,4 +362,5 @@ def test_rerunning_the_chain_changes_nothing(chain):
     assert {unit: partition_rows(root, "warehouse", "service_log", unit) for unit in registry().unit_codes} == before
     assert pq.read_table(root.path("warehouse", "unit_quarter_indicators")).to_pylist() == indicators_before
     assert root.list_dirs("releases", "2026-Q3") == ["v1"]
-    assert len(chain["inbox"].messages) == 1
+    assert len(chain["inbox"].releases) == 1
+    assert len(chain["inbox"].unit_notices) == notices_before

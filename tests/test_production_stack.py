@@ -107,4 +107,4 @@ def test_catalog_rows_record_files_loads_the_release_and_its_deliveries(stack):
     assert all(count >= 5 for count in received.values())  # service log, SKM, complaints, perception, LKE
     assert [tuple(row) for row in releases] == [("2026Q3", 1)]
     assert [tuple(row) for row in deliveries] == [("copy", "sent"), ("email", "sent")]
-    assert len(inbox.messages) == 1
+    assert len(inbox.releases) == 1

@@ -19,6 +19,15 @@ from pipelines.storage import DataRoot, data_root
 log = logging.getLogger(__name__)
 
 
+def selected_units(requested: list[str]) -> list[str]:
+    """The registry's units, in its order; only those `requested` when any are."""
+    known = registry().unit_codes
+    unknown = sorted(set(requested) - set(known))
+    if unknown:
+        raise ValueError(f"units not in the registry: {', '.join(unknown)}; known units: {', '.join(known)}")
+    return [code for code in known if code in requested] if requested else known
+
+
 def unit_batches(unit_codes: list[str], size: int) -> list[list[str]]:
     """The units in registry order, `size` at a time: one pull task and one load task per batch."""
     return [unit_codes[start : start + size] for start in range(0, len(unit_codes), size)]

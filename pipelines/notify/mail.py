@@ -13,6 +13,7 @@ from pipelines.connections import get_connection
 
 SMTP_CONN_ID = "monev_smtp"
 DEFAULT_SENDER = "monev@localhost"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _flag(extra: dict, name: str) -> bool:

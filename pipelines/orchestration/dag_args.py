@@ -13,6 +13,7 @@ import pendulum
 from airflow.sdk import Asset, AssetAlias, AssetAny, Param
 
 from pipelines.orchestration.asset_events import FACT_TABLES, FACTS_LOADED, INDICATORS, asset_uri
+from pipelines.registry import UNIT_CODE_PATTERN
 from pipelines.settings import TIMEZONE, get_settings
 
 # `@task.sensor` loads the standard provider's sensor module, which imports a helper Airflow 3.3 deprecated:
@@ -56,6 +57,17 @@ QUARTER_PARAMS = {
         title="Quarter",
         description="Quarter to process, e.g. 2026Q3. Empty: the last complete quarter before the run's logical date.",
     )
+}
+
+INGEST_PARAMS = {
+    **QUARTER_PARAMS,
+    "units": Param(
+        [],
+        type="array",
+        items={"type": "string", "pattern": UNIT_CODE_PATTERN},
+        title="Units",
+        description="Only these units (the unit portal triggers a run for the unit that uploaded). Empty: every unit.",
+    ),
 }
 
 FACT_ASSETS = {table: Asset(name=table, uri=asset_uri(table), group="warehouse") for table in FACT_TABLES}

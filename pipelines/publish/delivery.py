@@ -11,14 +11,13 @@ import logging
 from email.message import EmailMessage
 
 from pipelines.connections import MissingConnection, get_connection
-from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, Attachment, compose, send_message, sender_of
+from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, XLSX_TYPE, Attachment, compose, send_message, sender_of
 from pipelines.periods import Quarter
 from pipelines.publish.cells import decimal_comma
 from pipelines.publish.content import NOT_REPORTED
 from pipelines.publish.release import (
     INDICATOR_TABLE,
     ROLLUP_TABLE,
-    XLSX_TYPE,
     release_dir,
     report_name,
     workbook_name,

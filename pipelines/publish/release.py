@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from pipelines.notify.mail import XLSX_TYPE
 from pipelines.periods import Quarter
 from pipelines.publish.changelog import Version, changelog
 from pipelines.publish.content import ReleaseContent, release_content
@@ -75,7 +76,6 @@ DICTIONARY_FILE = "kamus_data.md"
 CHANGELOG_FILE = "CHANGELOG.md"
 SEAL_FILE = "FINGERPRINT"
 """Written last: a release folder holding it is complete."""
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select, update
 
-from pipelines.runstate.store import aware, engine, file_load, received_file, source_watermark
+from pipelines.runstate.store import aware, engine, file_load, received_file, source_watermark, upsert
 from pipelines.settings import TIMEZONE
 
 JUDGED = ("received", "accepted", "partial", "rejected")
@@ -164,6 +164,17 @@ def set_file_quarters(file_id: int, quarters: Iterable[tuple[int, int]]) -> None
             connection.execute(insert(file_load), rows)
 
 
+def file_quarters(file_id: int) -> list[tuple[int, int]]:
+    """(year, quarter) of every quarter the file's rows were loaded into, oldest first."""
+    query = (
+        select(file_load.c.year, file_load.c.quarter)
+        .where(file_load.c.file_id == file_id)
+        .order_by(file_load.c.year, file_load.c.quarter)
+    )
+    with engine().connect() as connection:
+        return [(row.year, row.quarter) for row in connection.execute(query)]
+
+
 def record_load(file_id: int, year: int, quarter: int, rows_read: int, accepted: int, quarantined: int) -> None:
     with engine().begin() as connection:
         connection.execute(
@@ -189,18 +200,9 @@ def watermark(unit_code: str, source: str) -> str | None:
 
 
 def set_watermark(unit_code: str, source: str, value: str) -> None:
-    with engine().begin() as connection:
-        done = connection.execute(
-            update(source_watermark)
-            .where(source_watermark.c.unit_code == unit_code, source_watermark.c.source == source)
-            .values(value=value, updated_at=datetime.now(UTC))
-        )
-        if done.rowcount == 0:
-            connection.execute(
-                insert(source_watermark).values(
-                    unit_code=unit_code, source=source, value=value, updated_at=datetime.now(UTC)
-                )
-            )
+    upsert(
+        source_watermark, {"unit_code": unit_code, "source": source}, {"value": value, "updated_at": datetime.now(UTC)}
+    )
 
 
 INGEST_LOG_COLUMNS = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 
-from pipelines.runstate.store import aware, engine, release, release_delivery
+from pipelines.runstate.store import aware, engine, release, release_delivery, upsert
 
 
 def latest_release(quarter: str) -> tuple[int, datetime] | None:
@@ -67,18 +67,5 @@ def delivery_status(quarter: str, version: int, channel: str, target: str) -> tu
 
 
 def set_delivery(quarter: str, version: int, channel: str, target: str, status: str, message: str = "") -> None:
-    values = {"status": status, "message": message, "updated_at": datetime.now(UTC)}
-    with engine().begin() as connection:
-        done = connection.execute(
-            update(release_delivery).where(_delivery_key(quarter, version, channel, target)).values(**values)
-        )
-        if done.rowcount == 0:
-            connection.execute(
-                insert(release_delivery).values(
-                    quarter=quarter, version=version, channel=channel, target=target, **values
-                )
-            )
-
-
-def deliveries(quarter: str | None = None) -> list[dict]:
-    return _release_rows(release_delivery, quarter)
+    key = {"quarter": quarter, "version": version, "channel": channel, "target": target}
+    upsert(release_delivery, key, {"status": status, "message": message, "updated_at": datetime.now(UTC)})

@@ -22,8 +22,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     create_engine,
     event,
+    insert,
+    update,
 )
 from sqlalchemy.exc import DatabaseError
 
@@ -92,6 +95,17 @@ release_delivery = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+unit_notice = Table(
+    "unit_notice",
+    metadata,
+    Column("file_id", Integer, ForeignKey("received_file.id"), primary_key=True),
+    Column("verdict", String(16), primary_key=True),  # the file's status the notice told: accepted | partial | rejected
+    Column("status", String(16), nullable=False),  # sending | sent | failed
+    Column("recipients", Text, nullable=False),
+    Column("message", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 quarter_refresh = Table(
     "quarter_refresh",
     metadata,
@@ -108,6 +122,14 @@ run_lock = Table(
     Column("holder", String(256), nullable=False),  # host:pid
     Column("acquired_at", DateTime(timezone=True), nullable=False),
 )
+
+
+def upsert(table: Table, key: dict, values: dict) -> None:
+    """Set `values` on the row with `key` (column → value), adding the row when there is none."""
+    condition = and_(*(table.c[name] == value for name, value in key.items()))
+    with engine().begin() as connection:
+        if connection.execute(update(table).where(condition).values(**values)).rowcount == 0:
+            connection.execute(insert(table).values(**key, **values))
 
 
 def aware(moment: datetime) -> datetime:

@@ -99,6 +99,16 @@ def read_quarter_table(root: DataRoot, table: str, quarter: Quarter, schema: pa.
     return pads.dataset(root.path(*parts), filesystem=root.fs, format="parquet", schema=schema).to_table()
 
 
+def read_partition(
+    root: DataRoot, zone: str, table: str, quarter: Quarter, unit_code: str, schema: pa.Schema, where=None
+) -> pa.Table:
+    """One unit's rows of one quarter (those matching the pyarrow expression `where`, when given)."""
+    parts = partition_parts(zone, table, quarter, unit_code)
+    if not root.exists(*parts):
+        return schema.empty_table()
+    return pads.dataset(root.path(*parts), filesystem=root.fs, format="parquet", schema=schema).to_table(filter=where)
+
+
 UNIT_PARTITIONS = pads.partitioning(pa.schema([("unit_code", pa.string())]), flavor="hive")
 """A quarter's folder holds one `unit_code=…` folder per unit."""
 

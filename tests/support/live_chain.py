@@ -45,7 +45,8 @@ class Chain:
 
     @property
     def mails(self) -> list:
-        return self.inbox.messages
+        """The release e-mails (the units' delivery notices are in `inbox.unit_notices`)."""
+        return self.inbox.releases
 
 
 def write_live_samples(quarter: Quarter, rows: int, data: Path, config: Path) -> DataRoot:

@@ -18,6 +18,16 @@ class Inbox:
         self.logins: list[str] = []
         """Users that authenticated with the server's password."""
 
+    @property
+    def releases(self) -> list[EmailMessage]:
+        """The release e-mails to the reform office."""
+        return [message for message in self.messages if message["Subject"].startswith("Rilis monev")]
+
+    @property
+    def unit_notices(self) -> list[EmailMessage]:
+        """The verdicts of deliveries e-mailed to the units."""
+        return [message for message in self.messages if message["Subject"].startswith("[Monev ZI] ")]
+
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
         return "250 Message accepted for delivery"

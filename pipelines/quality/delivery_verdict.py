@@ -1,0 +1,96 @@
+"""What became of one delivered file, as its unit reads it: the verdict, the row counts and the file's problems.
+
+The unit portal shows it and the unit's e-mail tells it; both read the catalog (`ingest_log`) and the quarantine
+the load wrote, so they can never disagree with the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.periods import Quarter
+from pipelines.quality.feedback import HEADERS, feedback_name, feedback_table
+from pipelines.registry import Unit
+from pipelines.runstate import received_files
+from pipelines.storage import DataRoot
+from pipelines.warehouse.partitions import partition_parts, read_partition
+from pipelines.warehouse.schemas import QUARANTINE, QUARANTINE_TABLE
+
+JUDGED = ("accepted", "partial", "rejected")
+"""A file's statuses once its load has judged it."""
+VERDICT_LABELS = {
+    "received": "sedang diproses",
+    "accepted": "diterima",
+    "partial": "sebagian",
+    "rejected": "ditolak",
+    "duplicate": "sama dengan kiriman sebelumnya",
+}
+"""How a unit reads a file's status."""
+
+
+@dataclass(frozen=True)
+class DeliveryVerdict:
+    entry: dict
+    """The file's ingest_log row."""
+    quarters: tuple[Quarter, ...]
+    """The quarters its rows were loaded into."""
+    problems: pa.Table
+    """Its problems as the feedback workbook lists them (feedback.HEADERS, then `rule`), in row order."""
+
+    @property
+    def status(self) -> str:
+        return self.entry["status"]
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS.get(self.status, self.status)
+
+    @property
+    def judged(self) -> bool:
+        return self.status in JUDGED
+
+
+def file_problems(root: DataRoot, unit_code: str, sha256: str, quarters: tuple[Quarter, ...]) -> pa.Table:
+    """The problems of the file with these bytes, from the unit's quarantine of each quarter it touched."""
+    found = [
+        read_partition(
+            root, "quarantine", QUARANTINE_TABLE, quarter, unit_code, QUARANTINE, pc.field("source_file") == sha256
+        )
+        for quarter in quarters
+    ]
+    return feedback_table(pa.concat_tables(found) if found else QUARANTINE.empty_table())
+
+
+def delivery_verdict(root: DataRoot, file_id: int) -> DeliveryVerdict | None:
+    """The file's verdict; None when the catalog has no such file."""
+    entries = received_files.ingest_log([file_id])
+    if not entries:
+        return None
+    entry = entries[0]
+    quarters = tuple(Quarter(year, quarter) for year, quarter in received_files.file_quarters(file_id))
+    return DeliveryVerdict(entry, quarters, file_problems(root, entry["unit_code"], entry["sha256"], quarters))
+
+
+def problem_lines(verdict: DeliveryVerdict, limit: int) -> list[str]:
+    """The first `limit` problems as sentences, a rejected file's reason first."""
+    lines = [verdict.entry["message"]] if verdict.status == "rejected" and verdict.entry["message"] else []
+    rows = verdict.problems.filter(pc.not_equal(verdict.problems.column("rule"), "file_rejected"))
+    for row in rows.slice(0, max(0, limit - len(lines))).to_pylist():
+        _, _, line, column, value, problem, fix = (row[name] for name in HEADERS)
+        place = "berkas" if line == "-" else f'baris {line}, kolom "{column}"'
+        written = f" = {value!r}" if value else ""
+        lines.append(f"{place}{written}: {problem}." + (f" {fix}" if fix else ""))
+    return lines
+
+
+def feedback_workbooks(root: DataRoot, unit: Unit, quarters: tuple[Quarter, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """(file name, address parts) of the unit's feedback workbook of each quarter, where one was written."""
+    workbooks = []
+    for quarter in quarters:
+        parts = (*partition_parts("quarantine", "feedback", quarter, unit.code), feedback_name(unit, quarter))
+        if root.exists(*parts):
+            workbooks.append((parts[-1], parts))
+    return workbooks
