@@ -105,6 +105,40 @@ def release_targets() -> ReleaseTargets:
     )
 
 
+@dataclass(frozen=True)
+class PortalSettings:
+    airflow_url: str
+    """MONEV_PORTAL_AIRFLOW_URL: Airflow's API server, where an upload triggers the ingest DAG for its unit."""
+    airflow_user: str
+    airflow_password: str | None
+    """The portal's service account in Airflow (role `user`: it may trigger DAG runs, nothing more). No password:
+    uploads wait for the next scheduled ingest run."""
+    max_upload_bytes: int
+    secure_cookies: bool
+    """MONEV_PORTAL_SECURE_COOKIES: true behind HTTPS (production), so the session cookie is never sent in clear."""
+    session_idle_minutes: float
+    session_hours: float
+    """A session ends after this long idle, and after this long whatever it does."""
+
+
+def portal_settings() -> PortalSettings:
+    """The unit portal's settings, read when the portal starts."""
+    secure = os.environ.get("MONEV_PORTAL_SECURE_COOKIES", "false").strip().lower()
+    if secure not in ("true", "false"):
+        raise ValueError(f"MONEV_PORTAL_SECURE_COOKIES must be 'true' or 'false', not {secure!r}")
+    return PortalSettings(
+        airflow_url=os.environ.get("MONEV_PORTAL_AIRFLOW_URL", "http://127.0.0.1:8080").rstrip("/"),
+        airflow_user=os.environ.get("MONEV_PORTAL_AIRFLOW_USER", "portal"),
+        airflow_password=os.environ.get("MONEV_PORTAL_AIRFLOW_PASSWORD") or None,
+        max_upload_bytes=min(
+            int(os.environ.get("MONEV_PORTAL_MAX_UPLOAD_BYTES", 50 << 20)), get_settings().max_file_bytes
+        ),
+        secure_cookies=secure == "true",
+        session_idle_minutes=float(os.environ.get("MONEV_PORTAL_SESSION_IDLE_MINUTES", "30")),
+        session_hours=float(os.environ.get("MONEV_PORTAL_SESSION_HOURS", "12")),
+    )
+
+
 def get_settings() -> Settings:
     """Read settings now (not at import), so tests and CLI flags can change the environment."""
     weight_mode = os.environ.get("MONEV_IKM_WEIGHT_MODE", "exact")

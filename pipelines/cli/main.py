@@ -129,6 +129,66 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _portal_admin(args: argparse.Namespace) -> int:
+    """The first data-team account (later ones are made in the portal); the password is asked for, never echoed."""
+    import getpass
+    import os
+
+    from pipelines.portal.accounts import AccountError, create_account
+
+    password = os.environ.get("MONEV_PORTAL_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    try:
+        create_account(
+            args.username, args.name or args.username, "data_team", None, password, must_change_password=False
+        )
+    except AccountError as error:
+        print(f"not created: {error}", file=sys.stderr)
+        return 2
+    print(f"data-team account {args.username} created; it logs in at the portal and makes the units' accounts")
+    return 0
+
+
+def _portal_reset(args: argparse.Namespace) -> int:
+    from pipelines.portal.accounts import AccountError, generated_password, set_password
+
+    password = generated_password()
+    try:
+        set_password(args.username, password, must_change=True)
+    except AccountError as error:
+        print(f"not reset: {error}", file=sys.stderr)
+        return 2
+    print(f"one-time password for {args.username} (to be changed at the next login): {password}")
+    return 0
+
+
+def _portal_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pipelines.portal.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+    return 0
+
+
+def _add_portal_commands(commands) -> None:
+    portal = commands.add_parser("portal", help="the unit portal: serve it, make its first admin, reset a password")
+    actions = portal.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = actions.add_parser("serve", help="run the portal (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8090)
+    serve.set_defaults(handler=_portal_serve)
+    admin = actions.add_parser(
+        "create-admin",
+        help="create a data-team account (password from MONEV_PORTAL_ADMIN_PASSWORD, else asked for)",
+    )
+    admin.add_argument("username")
+    admin.add_argument("--name", help="the person's name, as the portal shows it")
+    admin.set_defaults(handler=_portal_admin)
+    reset = actions.add_parser("reset-password", help="give an account a one-time password (printed once)")
+    reset.add_argument("username")
+    reset.set_defaults(handler=_portal_reset)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines",
@@ -174,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--resend", action="store_true", help="e-mail the release again even if the catalog says it was sent"
     )
     publish.set_defaults(handler=_publish)
+    _add_portal_commands(commands)
     return parser
 
 

@@ -98,8 +98,8 @@ def notice_message(unit: Unit, verdict: DeliveryVerdict, sender: str, root: Data
     attachments = []
     if verdict.status != "accepted":
         attachments = [
-            Attachment(name, root.read_bytes(*parts), XLSX_TYPE)
-            for name, parts in feedback_workbooks(root, unit, verdict.quarters)
+            Attachment(parts[-1], root.read_bytes(*parts), XLSX_TYPE)
+            for _, parts in feedback_workbooks(root, unit, verdict.quarters)
         ]
     domain = sender.rpartition("@")[2] or "localhost"
     message_id = f"<monev-zi-file{verdict.entry['file_id']}-{verdict.status}@{domain}>"

@@ -86,11 +86,13 @@ def problem_lines(verdict: DeliveryVerdict, limit: int) -> list[str]:
     return lines
 
 
-def feedback_workbooks(root: DataRoot, unit: Unit, quarters: tuple[Quarter, ...]) -> list[tuple[str, tuple[str, ...]]]:
-    """(file name, address parts) of the unit's feedback workbook of each quarter, where one was written."""
-    workbooks = []
+def feedback_workbooks(
+    root: DataRoot, unit: Unit, quarters: tuple[Quarter, ...]
+) -> list[tuple[Quarter, tuple[str, ...]]]:
+    """(quarter, address parts) of the unit's feedback workbook of each quarter, where one was written."""
+    found = []
     for quarter in quarters:
         parts = (*partition_parts("quarantine", "feedback", quarter, unit.code), feedback_name(unit, quarter))
         if root.exists(*parts):
-            workbooks.append((parts[-1], parts))
-    return workbooks
+            found.append((quarter, parts))
+    return found

@@ -211,8 +211,8 @@ INGEST_LOG_COLUMNS = (
 )  # fmt: skip
 
 
-def ingest_log(file_ids: Iterable[int] | None = None) -> list[dict]:
-    """One row per received file with its load counts summed over the quarters it touched."""
+def ingest_log(file_ids: Iterable[int] | None = None, unit_code: str | None = None) -> list[dict]:
+    """One row per received file (of one unit, when given) with its load counts summed over the quarters it touched."""
     counts = (
         select(
             file_load.c.file_id,
@@ -239,5 +239,28 @@ def ingest_log(file_ids: Iterable[int] | None = None) -> list[dict]:
     )
     if file_ids is not None:
         query = query.where(received_file.c.id.in_(list(file_ids)))
+    if unit_code is not None:
+        query = query.where(received_file.c.unit_code == unit_code)
     with engine().connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def latest_delivery_of(unit_code: str, file_name: str, sha256: str) -> int | None:
+    """The id of the unit's newest record of this file (name and bytes), if the pull has taken it."""
+    query = select(func.max(received_file.c.id)).where(
+        received_file.c.unit_code == unit_code, received_file.c.file_name == file_name, received_file.c.sha256 == sha256
+    )
+    with engine().connect() as connection:
+        return connection.execute(query).scalar()
+
+
+def files_loaded_into(year: int, quarter: int) -> dict[str, int]:
+    """Unit code → how many live files loaded rows into the quarter."""
+    query = (
+        select(received_file.c.unit_code, func.count(func.distinct(received_file.c.id)))
+        .join(file_load, file_load.c.file_id == received_file.c.id)
+        .where(file_load.c.year == year, file_load.c.quarter == quarter, received_file.c.replaced_by.is_(None))
+        .group_by(received_file.c.unit_code)
+    )
+    with engine().connect() as connection:
+        return dict(connection.execute(query).all())

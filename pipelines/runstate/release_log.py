@@ -69,3 +69,7 @@ def delivery_status(quarter: str, version: int, channel: str, target: str) -> tu
 def set_delivery(quarter: str, version: int, channel: str, target: str, status: str, message: str = "") -> None:
     key = {"quarter": quarter, "version": version, "channel": channel, "target": target}
     upsert(release_delivery, key, {"status": status, "message": message, "updated_at": datetime.now(UTC)})
+
+
+def deliveries(quarter: str | None = None) -> list[dict]:
+    return _release_rows(release_delivery, quarter)

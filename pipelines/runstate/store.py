@@ -12,6 +12,7 @@ from functools import cache
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -104,6 +105,67 @@ unit_notice = Table(
     Column("recipients", Text, nullable=False),
     Column("message", Text, nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The unit portal: its accounts, sessions, login attempts, uploads and the reminders the data team sent.
+portal_account = Table(
+    "portal_account",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(256), nullable=False),
+    Column("role", String(16), nullable=False),  # unit | data_team
+    Column("unit_code", String(64)),  # a unit account's unit; empty for the data team
+    Column("password_hash", String(256), nullable=False),  # argon2id
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+portal_session = Table(
+    "portal_session",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),  # the cookie's token is never stored
+    Column("username", String(64), ForeignKey("portal_account.username"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+portal_login_attempt = Table(
+    "portal_login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("client", String(64), nullable=False, index=True),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+portal_upload = Table(
+    "portal_upload",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_code", String(64), nullable=False, index=True),
+    Column("username", String(64), nullable=False),
+    Column("file_name", String(512), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("dag_run_id", String(256)),
+    Column("trigger_error", Text, nullable=False, default=""),
+)
+
+unit_reminder = Table(
+    "unit_reminder",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_code", String(64), nullable=False, index=True),
+    Column("quarter", String(8), nullable=False),
+    Column("sent_by", String(64), nullable=False),
+    Column("recipients", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
 )
 
 quarter_refresh = Table(

@@ -56,19 +56,35 @@ class LiveAirflow:
     env: dict[str, str]
     home: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    login: tuple[str, str] | None = None
+    """An admin's name and password when the API server checks who calls it; None: everybody is admin."""
+    _token: str | None = None
 
     @property
     def api(self) -> str:
         return f"http://127.0.0.1:{self.env['AIRFLOW__API__PORT']}/api/v2"
 
+    @property
+    def headers(self) -> dict[str, str]:
+        if self.login is None:
+            return {}
+        if self._token is None:
+            username, password = self.login
+            response = requests.post(f"{self.api.removesuffix('/api/v2')}/auth/token",
+                                     json={"username": username, "password": password}, timeout=30)  # fmt: skip
+            response.raise_for_status()
+            self._token = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self._token}"}
+
     def get(self, path: str, **params) -> dict:
-        response = requests.get(f"{self.api}{path}", params=params, timeout=30)
+        response = requests.get(f"{self.api}{path}", params=params, headers=self.headers, timeout=30)
         response.raise_for_status()
         return response.json()
 
     def unpause(self, *dag_ids: str) -> None:
         for dag_id in dag_ids:
-            response = requests.patch(f"{self.api}/dags/{dag_id}", json={"is_paused": False}, timeout=30)
+            response = requests.patch(f"{self.api}/dags/{dag_id}", json={"is_paused": False}, headers=self.headers,
+                                      timeout=30)  # fmt: skip
             response.raise_for_status()
 
     def runs(self, dag_id: str) -> list[dict]:
@@ -170,12 +186,15 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
 
 
 @contextmanager
-def live_airflow(env: dict[str, str], extra: dict[str, list[str]] | None = None) -> Iterator[LiveAirflow]:
-    """Migrate the metadata DB, start the components (plus `extra`: name → airflow arguments), stop them after."""
+def live_airflow(
+    env: dict[str, str], extra: dict[str, list[str]] | None = None, login: tuple[str, str] | None = None
+) -> Iterator[LiveAirflow]:
+    """Migrate the metadata DB, start the components (plus `extra`: name → airflow arguments), stop them after.
+    `login`: the admin the test calls the API as, when the environment turns the simple auth manager's checks on."""
     home = Path(env["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     migrate(env)
-    airflow = LiveAirflow(env, home)
+    airflow = LiveAirflow(env, home, login=login)
     commands = {name: [name] for name in COMPONENTS} | (extra or {})
     try:
         for name, arguments in commands.items():
