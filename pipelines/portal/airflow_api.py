@@ -7,6 +7,7 @@ for the next scheduled run, and the portal says so.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import requests
@@ -15,6 +16,7 @@ from pipelines.settings import PortalSettings
 
 INGEST_DAG = "monev_ingest"
 TIMEOUT_SECONDS = 10
+ATTEMPTS = 3
 
 
 class TriggerFailed(RuntimeError):
@@ -33,22 +35,36 @@ def _token(settings: PortalSettings, session: requests.Session) -> str:
     return response.json()["access_token"]
 
 
+def _start_run(settings: PortalSettings, run_id: str, unit_code: str) -> requests.Response:
+    with requests.Session() as session:
+        return session.post(
+            f"{settings.airflow_url}/api/v2/dags/{INGEST_DAG}/dagRuns",
+            json={"dag_run_id": run_id, "logical_date": None, "conf": {"units": [unit_code]}},
+            headers={"Authorization": f"Bearer {_token(settings, session)}"},
+            timeout=TIMEOUT_SECONDS,
+        )
+
+
 def trigger_ingest(unit_code: str, upload_id: int, settings: PortalSettings) -> str:
-    """The id of the ingest run started for the unit's upload."""
+    """The id of the ingest run started for the unit's upload.
+
+    A busy or restarting Airflow (an error 5xx, no answer) is asked again a few times; the run id is fixed, so an
+    attempt that did start the run before its answer was lost is found as already there (409), not started twice.
+    """
     if not settings.airflow_password:
         raise TriggerFailed("MONEV_PORTAL_AIRFLOW_PASSWORD is not set: uploads wait for the scheduled ingest run")
     run_id = f"portal__{unit_code}__{upload_id}__{datetime.now(UTC):%Y%m%dT%H%M%S}"
-    try:
-        with requests.Session() as session:
-            token = _token(settings, session)
-            response = session.post(
-                f"{settings.airflow_url}/api/v2/dags/{INGEST_DAG}/dagRuns",
-                json={"dag_run_id": run_id, "logical_date": None, "conf": {"units": [unit_code]}},
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=TIMEOUT_SECONDS,
-            )
-    except requests.RequestException as error:
-        raise TriggerFailed(f"Airflow at {settings.airflow_url} could not be reached: {error}") from None
-    if response.status_code != 200:
-        raise TriggerFailed(f"Airflow did not start {INGEST_DAG}: HTTP {response.status_code} {response.text[:300]}")
-    return run_id
+    problem = ""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            response = _start_run(settings, run_id, unit_code)
+        except requests.RequestException as error:
+            problem = f"Airflow at {settings.airflow_url} could not be reached: {error}"
+        else:
+            if response.status_code == 200 or (response.status_code == 409 and attempt > 1):
+                return run_id
+            problem = f"Airflow did not start {INGEST_DAG}: HTTP {response.status_code} {response.text[:300]}"
+            if response.status_code < 500:
+                break
+        time.sleep(attempt)
+    raise TriggerFailed(problem)
