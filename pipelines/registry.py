@@ -81,6 +81,9 @@ class FilesSource(_Strict):
     name: str = "files"
     location: str | None = None
     """Default: landing/<unit code> under the data root."""
+    s3_identity: bool = False
+    """The unit uploads by S3 itself (an automated export): it gets object-storage keys of its own that can write
+    only its landing folder (`python -m pipelines storage-identities`). Unit staff upload through the portal."""
 
 
 class SqlSource(_Strict):

@@ -55,8 +55,10 @@ REQUIRED_SERVICES = {
     "airflow-dag-processor",
     "airflow-triggerer",
     "airflow-worker",
+    "storage-identities",
+    "portal",
 }
-LONG_RUNNING_SERVICES = sorted(REQUIRED_SERVICES - {"minio-init", "airflow-init"})
+LONG_RUNNING_SERVICES = sorted(REQUIRED_SERVICES - {"minio-init", "airflow-init", "storage-identities"})
 SHARED_AIRFLOW_SECRETS = ["AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"]
 PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"]
 
@@ -413,3 +415,71 @@ def test_build_context_leaves_out_local_state_and_secrets() -> None:
 def test_build_context_keeps_everything_the_image_copies() -> None:
     copied = {source for arguments in dockerfile_arguments("COPY") for source in arguments.split()[1:-1]}
     assert copied and not copied & dockerignore_patterns(), copied & dockerignore_patterns()
+
+
+# --- object-storage identities and the portal ------------------------------------------------
+
+
+def test_minio_root_pair_is_used_by_minio_and_its_set_up_job_only() -> None:
+    users = {name for name, service in services().items()
+             if any("MINIO_ROOT" in text for text in strings_in(service.get("environment")))}  # fmt: skip
+    assert users == {"minio", "minio-init"}, users
+
+
+def test_platform_services_use_the_platforms_own_identity() -> None:
+    for name, service in {**airflow_services(), "portal": services()["portal"]}.items():
+        settings = environment(service)
+        assert is_reference(settings["AWS_ACCESS_KEY_ID"], "MONEV_S3_USER"), name
+        assert is_reference(settings["AWS_SECRET_ACCESS_KEY"], "MONEV_S3_PASSWORD"), name
+
+
+def test_the_portal_waits_for_its_identity_and_reaches_airflow_as_its_service_account() -> None:
+    portal = services()["portal"]
+    assert portal["depends_on"]["minio-init"] == {"condition": "service_completed_successfully"}
+    settings = environment(portal)
+    assert settings["MONEV_PORTAL_AIRFLOW_URL"] == "http://airflow-apiserver:8080"
+    assert is_reference(settings["MONEV_PORTAL_AIRFLOW_PASSWORD"], "MONEV_PORTAL_AIRFLOW_PASSWORD")
+    assert portal["ports"] == ["127.0.0.1:8090:8090"]
+    init_script = " ".join(strings_in(services()["airflow-init"].get("command")))
+    assert "airflow users create --role User" in init_script and "--username portal" in init_script
+
+
+FAKE_MC = """#!/bin/sh
+echo "$*" >> "$MC_LOG"
+case "$*" in
+  *"policy attach"*) grep -qx "attached $5 $7" "$MC_LOG" && { echo "policy already attached"; exit 1; }
+                     echo "attached $5 $7" >> "$MC_LOG" ;;
+esac
+exit 0
+"""
+
+
+def test_minio_init_applies_the_identities_the_set_up_job_wrote(tmp_path) -> None:
+    """minio-init's script, run twice by sh against a stand-in `mc` that records its calls: the policies, the
+    platform's user and each unit's user with the key kept in the volume, and a second run that changes nothing."""
+    from pipelines.storage_identities import write_identity_files
+
+    identities = tmp_path / "identities"
+    write_identity_files(identities, registry(), "s3://monev/data?endpoint_override=minio:9000&scheme=http")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "mc").write_text(FAKE_MC)
+    (tmp_path / "bin" / "mc").chmod(0o755)
+    service = services()["minio-init"]
+    assert "storage-identities:/identities:ro" in service["volumes"]
+    assert service["depends_on"]["storage-identities"] == {"condition": "service_completed_successfully"}
+    script = service["command"][-1].replace("$$", "$").replace("/identities/", f"{identities}/")
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "MC_LOG": str(tmp_path / "mc.log"),
+           "MINIO_ROOT_USER": "root", "MINIO_ROOT_PASSWORD": "root-secret",
+           "MONEV_S3_USER": "monev-platform", "MONEV_S3_PASSWORD": "platform-secret"}  # fmt: skip
+    for _ in range(2):
+        run = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stdout + run.stderr
+    calls = (tmp_path / "mc.log").read_text().splitlines()
+    secret = (identities / "credentials" / "UPT-P2TK.env").read_text().split("AWS_SECRET_ACCESS_KEY=")[1].strip()
+    assert f"admin user add monev unit-upt-p2tk {secret}" in calls
+    assert "admin user add monev monev-platform platform-secret" in calls
+    assert "admin policy attach monev monev-unit-upt-p2tk --user unit-upt-p2tk" in calls
+    assert calls.count("admin policy attach monev monev-platform --user monev-platform") == 2
+    assert calls.count("attached monev-platform monev-platform") == 1, "the second run found it attached"
+    created = {call.split()[4] for call in calls if call.startswith("admin policy create")}
+    assert created == {"monev-platform", "monev-unit-upt-p2tk"}

@@ -170,6 +170,20 @@ def _portal_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _storage_identities(args: argparse.Namespace) -> int:
+    from pipelines.registry import registry
+    from pipelines.settings import get_settings
+    from pipelines.storage_identities import write_identity_files
+
+    try:
+        written = write_identity_files(args.out, registry(), get_settings().data_root)
+    except ValueError as error:
+        print(f"no identities written: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(written))
+    return 0
+
+
 def _add_portal_commands(commands) -> None:
     portal = commands.add_parser("portal", help="the unit portal: serve it, make its first admin, reset a password")
     actions = portal.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -235,6 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     publish.set_defaults(handler=_publish)
     _add_portal_commands(commands)
+    identities = commands.add_parser(
+        "storage-identities",
+        help="object-storage policies for the platform and for each unit with `s3_identity`, and those units' keys",
+        description="Writes OUT/policies/*.json, OUT/credentials/<UNIT>.env (made once, then kept) and "
+        "OUT/identities.tsv for the set-up job that applies them (docker-compose.yml, minio-init). "
+        "The data root ($MONEV_DATA_ROOT) must be an s3:// URI.",
+    )
+    identities.add_argument("--out", required=True, help="folder for the files")
+    identities.set_defaults(handler=_storage_identities)
     return parser
 
 

@@ -33,6 +33,7 @@ ALLOWED = {
     "ingest/parse_file.py": "a parsed file waits for validation in the load's local scratch folder",
     "quality/batch.py": "a worker hands a file's good rows to the loading process in that scratch folder",
     "ingest/load.py": "makes and removes that scratch folder, local to the task process and its workers",
+    "storage_identities.py": "writes the object store's policies and units' keys for the stack's set-up job",
     "portal/web.py": "loads the portal's page templates, which ship with the code",
     "storage.py": "resolves symlinks in a local data root or landing folder, which could point anywhere on the host; "
     "stages object-storage writes in a local scratch folder",
