@@ -23,13 +23,14 @@ export AIRFLOW__API__PORT := 8080
 export MONEV_DATA_ROOT ?= $(CURDIR)/data
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help setup demo test test-fast lint airflow clean data-dictionary
+.PHONY: help setup demo test test-fast lint airflow portal clean data-dictionary
 
 help:
 	@echo "make demo     sample exports -> the real DAGs (airflow dags test) for $(QUARTER) -> summary and release path"
 	@echo "make test     lint and the test suite (unit, DAG integrity, end-to-end through airflow dags test, live scheduler)"
 	@echo "make test-fast  the unit layer only (tests/unit: no servers, no Airflow), in well under a minute"
 	@echo "make airflow  the Airflow UI on the same home (http://localhost:8080)"
+	@echo "make portal   the unit portal on the same data root (http://127.0.0.1:8090), beside make airflow"
 	@echo "make data-dictionary  regenerate docs/data_dictionary.md from the schemas and the indicator catalogue"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -62,8 +63,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The portal's service account beside the admin: `airflow standalone` writes both passwords to
+# $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated, where `make portal` reads the portal's.
+airflow portal: export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS := admin:admin,portal:user
+PASSWORDS_FILE := $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated
+
 airflow: $(AIRFLOW_HOME)/airflow.db
 	$(BIN)/airflow standalone
+
+portal: $(STAMP)
+	@test -f $(PASSWORDS_FILE) || echo "no $(PASSWORDS_FILE) yet: uploads wait for the scheduled ingest until 'make airflow' runs"
+	MONEV_PORTAL_AIRFLOW_PASSWORD="$$(test -f $(PASSWORDS_FILE) && $(BIN)/python -c 'import json, sys; print(json.load(open(sys.argv[1])).get("portal", ""))' $(PASSWORDS_FILE))" \
+	  $(BIN)/python -m pipelines portal serve --port 8090
 
 data-dictionary: $(STAMP)
 	$(BIN)/python scripts/data_dictionary.py

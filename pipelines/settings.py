@@ -131,7 +131,7 @@ def portal_settings() -> PortalSettings:
         airflow_user=os.environ.get("MONEV_PORTAL_AIRFLOW_USER", "portal"),
         airflow_password=os.environ.get("MONEV_PORTAL_AIRFLOW_PASSWORD") or None,
         max_upload_bytes=min(
-            int(os.environ.get("MONEV_PORTAL_MAX_UPLOAD_BYTES", 50 << 20)), get_settings().max_file_bytes
+            int(os.environ.get("MONEV_PORTAL_MAX_UPLOAD_BYTES", 50_000_000)), get_settings().max_file_bytes
         ),
         secure_cookies=secure == "true",
         session_idle_minutes=float(os.environ.get("MONEV_PORTAL_SESSION_IDLE_MINUTES", "30")),
