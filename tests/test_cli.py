@@ -26,3 +26,19 @@ def test_run_then_query_indicators_as_csv(data_root, quarter, capsys, tmp_path):
     assert len(rows) == len(FEW_UNITS)
     assert all(row["category"] in {"A", "B", "C", "D"} and 25 <= float(row["value"]) <= 100 for row in rows)
     assert {row["year"] for row in rows} == {"2026"}
+
+
+def test_the_first_portal_admin_is_made_from_the_command_line(data_root, monkeypatch, capsys):
+    from pipelines.portal.accounts import authenticate
+
+    monkeypatch.setenv("MONEV_PORTAL_ADMIN_PASSWORD", "pendek")
+    assert main(["portal", "create-admin", "tim.data"]) == 2
+    assert "minimal 10 karakter" in capsys.readouterr().err
+    monkeypatch.setenv("MONEV_PORTAL_ADMIN_PASSWORD", "sandi-tim-data-123")
+    assert main(["portal", "create-admin", "tim.data", "--name", "Tim Data"]) == 0
+    account = authenticate("tim.data", "sandi-tim-data-123", "cli-test")
+    assert account.is_data_team and not account.must_change_password
+    assert main(["portal", "reset-password", "tim.data"]) == 0
+    one_time = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
+    assert authenticate("tim.data", one_time, "cli-test").must_change_password
+    assert main(["portal", "reset-password", "tidak.ada"]) == 2

@@ -129,36 +129,43 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _account_change(change, failed: str, done: str) -> int:
+    """Run a change to the portal's accounts; its refusal (in Indonesian, as the portal shows it) goes to stderr."""
+    from pipelines.portal.accounts import AccountError
+
+    try:
+        change()
+    except AccountError as error:
+        print(f"{failed}: {error}", file=sys.stderr)
+        return 2
+    print(done)
+    return 0
+
+
 def _portal_admin(args: argparse.Namespace) -> int:
     """The first data-team account (later ones are made in the portal); the password is asked for, never echoed."""
     import getpass
     import os
 
-    from pipelines.portal.accounts import AccountError, create_account
+    from pipelines.portal.accounts import create_account
 
     password = os.environ.get("MONEV_PORTAL_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
-    try:
-        create_account(
-            args.username, args.name or args.username, "data_team", None, password, must_change_password=False
-        )
-    except AccountError as error:
-        print(f"not created: {error}", file=sys.stderr)
-        return 2
-    print(f"data-team account {args.username} created; it logs in at the portal and makes the units' accounts")
-    return 0
+    return _account_change(
+        lambda: create_account(args.username, args.name or args.username, "data_team", None, password, False),
+        "not created",
+        f"data-team account {args.username} created; it logs in at the portal and makes the units' accounts",
+    )
 
 
 def _portal_reset(args: argparse.Namespace) -> int:
-    from pipelines.portal.accounts import AccountError, generated_password, set_password
+    from pipelines.portal.accounts import generated_password, set_password
 
     password = generated_password()
-    try:
-        set_password(args.username, password, must_change=True)
-    except AccountError as error:
-        print(f"not reset: {error}", file=sys.stderr)
-        return 2
-    print(f"one-time password for {args.username} (to be changed at the next login): {password}")
-    return 0
+    return _account_change(
+        lambda: set_password(args.username, password, must_change=True),
+        "not reset",
+        f"one-time password for {args.username} (to be changed at the next login): {password}",
+    )
 
 
 def _portal_serve(args: argparse.Namespace) -> int:
