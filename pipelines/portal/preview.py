@@ -24,6 +24,11 @@ class Preview:
     """The quarter's newest release, if any: figures change until one is sealed, and may change in a new version."""
 
 
+def _shown(value: float) -> str:
+    """A count as a whole number, anything else with two decimals, as Indonesian readers write them."""
+    return decimal_comma(value, 0 if float(value).is_integer() else 2)
+
+
 def indicator_preview(root: DataRoot, unit_code: str, quarter: Quarter) -> Preview:
     table = read_partition(root, "warehouse", "unit_quarter_indicators", quarter, unit_code, UNIT_QUARTER_INDICATORS)
     found = {row["indicator_code"]: row for row in table.filter(pc.is_valid(table.column("value"))).to_pylist()}
@@ -31,7 +36,7 @@ def indicator_preview(root: DataRoot, unit_code: str, quarter: Quarter) -> Previ
         {
             "name": indicator.name,
             "unit": indicator.unit,
-            "value": decimal_comma(found[indicator.code]["value"]),
+            "value": _shown(found[indicator.code]["value"]),
             "category": found[indicator.code]["category"] or "",
             "n": found[indicator.code]["n"],
         }
