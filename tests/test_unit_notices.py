@@ -38,6 +38,7 @@ def test_a_partly_quarantined_file_gets_its_problems_and_the_workbook(data_root,
     body = message.get_body(("plain",)).get_content()
     assert "Hasil         : SEBAGIAN" in body
     assert "baris 6, kolom \"Tgl Masuk\" = '31/02/2026': Bukan tanggal yang valid." in body
+    assert "baris 7: Baris ganda." in body
     assert "Siti Rahayu" not in body and "3578011203900005" not in body
     [workbook] = [part for part in message.iter_attachments()]
     assert workbook.get_filename() == "umpan_balik_BID-PPKK_2026-Q3.xlsx"

@@ -80,7 +80,7 @@ def problem_lines(verdict: DeliveryVerdict, limit: int) -> list[str]:
     rows = verdict.problems.filter(pc.not_equal(verdict.problems.column("rule"), "file_rejected"))
     for row in rows.slice(0, max(0, limit - len(lines))).to_pylist():
         _, _, line, column, value, problem, fix = (row[name] for name in HEADERS)
-        place = "berkas" if line == "-" else f'baris {line}, kolom "{column}"'
+        place = "berkas" if line == "-" else f"baris {line}" + ("" if column == "-" else f', kolom "{column}"')
         written = f" = {value!r}" if value else ""
         lines.append(f"{place}{written}: {problem}." + (f" {fix}" if fix else ""))
     return lines
