@@ -10,7 +10,7 @@ from pipelines.portal.quarter_status import open_quarter
 from pipelines.runstate import release_log
 from tests.support.portal_server import PortalClient
 from tests.support.smtp_server import smtp_server
-from tests.test_ingest import FILLER_ROWS, GOOD_ROWS, HEADER, drop
+from tests.test_ingest import DIRTY_ROWS, FILLER_ROWS, GOOD_ROWS, HEADER, drop
 from tests.test_portal_access import logged_in, portal  # noqa: F401  (the fixture)
 from tests.test_unit_notices import SMTP_CONNECTION
 
@@ -60,3 +60,10 @@ def test_the_data_team_makes_a_unit_account_with_a_one_time_password(portal):  #
     assert team.post("/admin/akun", data={**fields, "csrf_token": team.csrf("/admin/akun")}).status_code == 400
     wrong_unit = {**fields, "csrf_token": team.csrf("/admin/akun"), "username": "staf.x", "unit_code": "UPT-X"}
     assert team.post("/admin/akun", data=wrong_unit).status_code == 400
+
+
+def test_a_rejected_files_page_says_why_in_indonesian(portal, data_root):  # noqa: F811
+    drop(data_root, "BID-PPKK", "layanan_2026Q3.csv", HEADER + "\n".join(GOOD_ROWS + DIRTY_ROWS) + "\n")
+    ingest_unit("BID-PPKK")
+    page = logged_in(portal, "petugas.ppkk").get("/berkas/1").text
+    assert "DITOLAK" in page and "Berkas ditolak seluruhnya: 5 dari 9 barisnya bermasalah" in page

@@ -68,7 +68,8 @@ def test_a_file_rejected_unread_says_why(data_root, mailbox):
     [message] = mailbox.messages
     assert message["Subject"].endswith("layanan_2026Q3.csv ditolak")
     assert "Hasil         : DITOLAK" in message.get_content()
-    assert "1. BID-PPKK/layanan_2026Q3.csv" in message.get_content()
+    assert "1. Berkas tidak dapat dipakai." in message.get_content()
+    assert "Keterangan teknis: BID-PPKK/layanan_2026Q3.csv" in message.get_content()
 
 
 def test_a_failed_send_is_tried_again_by_the_next_run(data_root, monkeypatch):
@@ -89,3 +90,11 @@ def test_without_a_connection_the_notice_goes_to_the_outbox(data_root, monkeypat
     [file_id] = delivered(data_root, "layanan_2026Q3.csv", GOOD_ROWS + DIRTY_ROWS + FILLER_ROWS)
     [line] = send_delivery_notices([file_id])
     assert "written to" in line and data_root.exists("outbox", "units", "BID-PPKK", f"file{file_id}_partial.eml")
+
+
+def test_a_file_with_too_many_bad_rows_says_so_in_indonesian(data_root, mailbox):
+    send_delivery_notices(delivered(data_root, "layanan_2026Q3.csv", GOOD_ROWS + DIRTY_ROWS))
+    body = mailbox.messages[0].get_body(("plain",)).get_content()
+    assert "Hasil         : DITOLAK" in body
+    assert "1. Berkas ditolak seluruhnya: 5 dari 9 barisnya bermasalah" in body
+    assert "2. baris 6, kolom \"Tgl Masuk\" = '31/02/2026': Bukan tanggal yang valid." in body

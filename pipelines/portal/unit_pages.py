@@ -25,7 +25,7 @@ from pipelines.portal.web import (
     with_csrf,
 )
 from pipelines.publish.cells import indonesian_size
-from pipelines.quality.delivery_verdict import delivery_verdict, feedback_workbooks
+from pipelines.quality.delivery_verdict import delivery_verdict, feedback_workbooks, rejection_reason
 from pipelines.registry import registry
 from pipelines.runstate.received_files import ingest_log, latest_delivery_of
 from pipelines.storage import data_root
@@ -120,6 +120,7 @@ def file_page(request: Request, file_id: int) -> HTMLResponse:
         request, "file.html", session=session, unit=unit, verdict=verdict,
         problems=verdict.problems.slice(0, PROBLEMS_SHOWN).to_pylist(), total_problems=verdict.problems.num_rows,
         workbooks=[quarter for quarter, _ in feedback_workbooks(root, unit, verdict.quarters)],
+        reason=rejection_reason(verdict),
     )  # fmt: skip
 
 

@@ -74,11 +74,32 @@ def delivery_verdict(root: DataRoot, file_id: int) -> DeliveryVerdict | None:
     return DeliveryVerdict(entry, quarters, file_problems(root, entry["unit_code"], entry["sha256"], quarters))
 
 
+def _row_problems(verdict: DeliveryVerdict) -> pa.Table:
+    return verdict.problems.filter(pc.not_equal(verdict.problems.column("rule"), "file_rejected"))
+
+
+def rejection_reason(verdict: DeliveryVerdict) -> str | None:
+    """Why a rejected file was rejected, in Indonesian; the platform's own wording follows as the technical detail."""
+    if verdict.status != "rejected":
+        return None
+    bad_rows = pc.count_distinct(_row_problems(verdict).column(HEADERS[2])).as_py()
+    if bad_rows:
+        return (
+            f"Berkas ditolak seluruhnya: {bad_rows} dari {verdict.entry['rows_read']} barisnya bermasalah, melebihi "
+            "batas yang diizinkan. Perbaiki baris-baris tersebut, lalu kirim ulang."
+        )
+    return (
+        "Berkas tidak dapat dipakai. Pastikan berkas adalah ekspor tabel data (CSV, XLSX atau JSON) dengan baris "
+        f"judul kolom dan berisi data triwulan yang dilaporkan, lalu kirim ulang. Keterangan teknis: "
+        f"{verdict.entry['message'] or '-'}"
+    )
+
+
 def problem_lines(verdict: DeliveryVerdict, limit: int) -> list[str]:
     """The first `limit` problems as sentences, a rejected file's reason first."""
-    lines = [verdict.entry["message"]] if verdict.status == "rejected" and verdict.entry["message"] else []
-    rows = verdict.problems.filter(pc.not_equal(verdict.problems.column("rule"), "file_rejected"))
-    for row in rows.slice(0, max(0, limit - len(lines))).to_pylist():
+    reason = rejection_reason(verdict)
+    lines = [reason] if reason else []
+    for row in _row_problems(verdict).slice(0, max(0, limit - len(lines))).to_pylist():
         _, _, line, column, value, problem, fix = (row[name] for name in HEADERS)
         place = "berkas" if line == "-" else f"baris {line}" + ("" if column == "-" else f', kolom "{column}"')
         written = f" = {value!r}" if value else ""
