@@ -24,6 +24,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["waktu"] = lambda moment: indonesian_time(aware(moment)) if moment else "-"
 templates.env.filters["ukuran"] = indonesian_size
 templates.env.filters["vonis"] = lambda status: VERDICT_LABELS.get(status, status)
+templates.env.filters["asal"] = lambda source: "unggahan berkas" if source == "files" else f"sumber {source}"
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
 
 
