@@ -23,9 +23,15 @@ def _unit_values(offset: float, weakest: int, on_time_rate: float) -> dict[str, 
         f"ikm_u{number}": Value(3.6 - offset - 0.05 * number, None, 50) for number in range(1, 10) if number != weakest
     }
     ikm = 25 * (3.5 - offset)
+    low, high = round(ikm - 3, 2), round(ikm + 3, 2)
+    grades = {"A" if value >= 88.31 else "B" if value >= 76.61 else "C" for value in (low, ikm, high)}
     grade = "A" if ikm >= 88.31 else "B" if ikm >= 76.61 else "C"
+    if len(grades) > 1:
+        grade += f"; mutu belum pasti: {' atau '.join(sorted(grades, reverse=True))}"
     return {
         "ikm": Value(round(ikm, 2), grade, 50),
+        "ikm_ci95_low": Value(low, None, 50),
+        "ikm_ci95_high": Value(high, None, 50),
         "on_time_rate": Value(on_time_rate, None, 120),
         f"ikm_u{weakest}": Value(2.4 + offset, "terendah", 50),
         **elements,
@@ -95,6 +101,16 @@ def test_report_says_which_ikm_comes_from_a_tally(content):
 def test_readiness_matrix_shows_marks_and_units_that_cannot_be_assessed(html):
     assert 'class="lulus"' in html and "✓" in html and "✗" in html
     assert "Belum dapat dinilai:" in html
+
+
+def test_ikm_chart_draws_each_interval_and_marks_an_unsure_grade(content, html):
+    unsure = [code for code, values in content.values.items() if ";" in values["ikm"].category]
+    assert unsure, "the fixture has a unit whose interval crosses a grade boundary"
+    section = html.split('<section id="ikm">')[1].split("</section>")[0]
+    assert "selang kepercayaan 95%" in section and "belum pasti" in section
+    assert section.count("?)") == len(unsure)
+    header = html.split("<header>")[1].split("</header>")[0]
+    assert "B: " in header, "an unsure grade still counts under its grade in the headline"
 
 
 def test_report_is_self_contained(html):

@@ -137,9 +137,26 @@ INDICATORS = (
         "ikm",
         "Indeks Kepuasan Masyarakat (IKM)",
         "indeks (25-100)",
-        "Nilai SKM terkonversi; kategori = mutu pelayanan A (Sangat Baik) s.d. D (Tidak Baik).",
+        "Nilai SKM terkonversi; kategori = mutu pelayanan A (Sangat Baik) s.d. D (Tidak Baik), dengan catatan 'mutu "
+        "belum pasti: B atau A' bila selang kepercayaan 95% IKM melewati batas mutu.",
         "25 × Σ (NRR unsur × 1/9), NRR = jumlah nilai unsur / jumlah responden",
         "PermenPANRB 14/2017",
+    ),
+    *(
+        Indicator(
+            f"ikm_ci95_{end}",
+            f"Batas {word} selang kepercayaan 95% IKM",
+            "indeks (25-100)",
+            f"Batas {word} selang kepercayaan 95% IKM: IKM adalah rata-rata skor responden (25 × bobot × jumlah "
+            "sembilan jawabannya), sehingga selangnya adalah selang rata-rata menurut sebaran t. Untuk rekap "
+            "(jumlah jawaban per unsur) sebaran skor diambil yang terlebar (semua unsur bergerak bersama); "
+            "kategori mencatatnya, juga bila responden kurang dari sampel Krejcie-Morgan. Kosong bila responden "
+            "kurang dari 2.",
+            f"IKM {sign} t(0,975; n − 1) × s / √n; s = simpangan baku skor responden (rekap: Σ simpangan baku unsur "
+            "× 25 × bobot), dibatasi 25-100",
+            "PermenPANRB 14/2017 (IKM); selang kepercayaan rata-rata (distribusi t Student)",
+        )
+        for end, word, sign in (("low", "bawah", "−"), ("high", "atas", "+"))
     ),
     *(
         Indicator(

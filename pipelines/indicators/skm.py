@@ -55,6 +55,11 @@ def grade_of(converted: float | Decimal) -> tuple[str, str]:
     return GRADES[-1][1:]
 
 
+def grade_in(category: str | None) -> str | None:
+    """The grade letter of an IKM's category, which may go on to say the grade is not sure ("B; mutu belum pasti …")."""
+    return category.split(";", 1)[0] if category else None
+
+
 def ikm(element_totals: Sequence[int], respondents: int, weight_mode: str = "exact") -> IkmResult:
     """IKM from the sum of answers per element and the number of respondents."""
     if len(element_totals) != ELEMENT_COUNT:

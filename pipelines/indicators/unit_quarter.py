@@ -15,6 +15,7 @@ import pandas as pd
 from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.datasets.zi_perception import IPAK_ITEMS, IPKP_ITEMS
 from pipelines.indicators import complaints, service, skm, tariff, zi_readiness
+from pipelines.indicators.ikm_interval import ikm_interval, uncertain_grade
 from pipelines.indicators.perception import MINIMUM_RESPONDENTS, PerceptionIndex, perception_index
 from pipelines.indicators.workdays import WorkCalendar
 
@@ -93,25 +94,34 @@ def _complaint_values(complaint_log: pd.DataFrame, service_log: pd.DataFrame, me
 
 def _skm_values(skm_response: pd.DataFrame, service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
     respondents = len(skm_response)
-    totals = [int(skm_response[element].sum()) for element in SKM_ELEMENTS]
-    result = skm.ikm(totals, respondents, method.ikm_weight_mode)
+    answers = skm_response[list(SKM_ELEMENTS)].to_numpy(dtype="int64")
+    result = skm.ikm(answers.sum(axis=0).tolist(), respondents, method.ikm_weight_mode)
     weakest = min(result.element_nrr)
     from_tally = int(skm_response["from_tally"].fillna(False).sum()) if "from_tally" in skm_response else 0
     basis = None if not from_tally else "IKM dari rekap" if from_tally == respondents else "IKM sebagian dari rekap"
-    values = [
+    interval = ikm_interval(answers, skm.WEIGHTS[method.ikm_weight_mode], from_tally > 0)
+    uncertain = uncertain_grade(interval)
+    notes = ["dari rekap: sebaran terlebar"] if from_tally else []
+    sample: list[IndicatorValue] = []
+    if len(service_log):
+        served = int(service.completed(service_log).sum())
+        required = skm.krejcie_morgan(served)
+        sample = [_value("skm_sample_required", required, served, "cukup" if respondents >= required else "kurang")]
+        if respondents < required:
+            notes.append(f"responden kurang dari sampel Krejcie-Morgan ({required})")
+    note = "; ".join(notes) or None
+    return [
         _value("skm_respondents", respondents, respondents),
         _value("skm_tally_respondents", from_tally, respondents, basis),
-        _value("ikm", result.converted, respondents, result.grade),
+        _value("ikm", result.converted, respondents, f"{result.grade}; {uncertain}" if uncertain else result.grade),
+        _value("ikm_ci95_low", interval.low if interval else None, respondents, note),
+        _value("ikm_ci95_high", interval.high if interval else None, respondents, note),
         *[
             _value(f"ikm_{element}", nrr, respondents, "terendah" if nrr == weakest else None)
             for element, nrr in zip(SKM_ELEMENTS, result.element_nrr, strict=True)
         ],
+        *sample,
     ]
-    if len(service_log):
-        served = int(service.completed(service_log).sum())
-        required = skm.krejcie_morgan(served)
-        values.append(_value("skm_sample_required", required, served, "cukup" if respondents >= required else "kurang"))
-    return values
 
 
 def _respondent_flag(respondents: int) -> str:

@@ -11,6 +11,7 @@ import io
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 from pipelines.indicators.skm import GRADES
 from pipelines.publish.cells import decimal_comma
@@ -44,11 +45,22 @@ def _svg(figure, name: str, title: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)
 
 
-def ikm_chart(ikm_by_unit: Sequence[tuple[str, float, str]], title: str) -> str:
-    """(unit, IKM, grade) as bars from the scale's floor over the shaded A–D bands, highest on top."""
+@dataclass(frozen=True)
+class IkmBar:
+    unit_name: str
+    value: float
+    grade: str
+    """The grade letter, with "?" when the interval crosses a grade boundary."""
+    interval: tuple[float, float] | None
+    """The 95% confidence interval, drawn as a whisker; None when there is none (a single respondent)."""
+
+
+def ikm_chart(bars: Sequence[IkmBar], title: str) -> str:
+    """IKM per unit as bars from the scale's floor over the shaded A–D bands, each with its 95% interval as a
+    whisker, highest on top."""
     from matplotlib.figure import Figure
 
-    rows = sorted(ikm_by_unit, key=lambda row: row[1])  # barh draws bottom-up
+    rows = sorted(bars, key=lambda bar: bar.value)  # barh draws bottom-up
     with _style():
         figure = Figure(figsize=(WIDTH_INCHES, 1.0 + 0.42 * len(rows)), layout="constrained")
         axes = figure.add_subplot()
@@ -65,21 +77,25 @@ def ikm_chart(ikm_by_unit: Sequence[tuple[str, float, str]], title: str) -> str:
                 color=INK,
             )
             upper = float(lower)
-        for position, (_, value, grade) in enumerate(rows):
-            axes.barh(position, value - IKM_FLOOR, left=IKM_FLOOR, height=0.6, color=BAR)
-            inside = value - IKM_FLOOR > 12
+        for position, bar in enumerate(rows):
+            axes.barh(position, bar.value - IKM_FLOOR, left=IKM_FLOOR, height=0.6, color=BAR)
+            low, high = bar.interval or (bar.value, bar.value)
+            if bar.interval:
+                axes.errorbar(bar.value, position, xerr=[[bar.value - low], [high - bar.value]], fmt="none",
+                              ecolor=INK, elinewidth=1.2, capsize=4)  # fmt: skip
+            inside = low - IKM_FLOOR > 12  # the label fits in the bar, left of the whisker
             axes.text(
-                value + (-0.8 if inside else 0.8),
+                low - 0.8 if inside else high + 0.8,
                 position,
-                f"{decimal_comma(value)} ({grade})",
+                f"{decimal_comma(bar.value)} ({bar.grade})",
                 ha="right" if inside else "left",
                 va="center",
                 color="white" if inside else INK,
                 fontweight="bold",
             )
-        axes.set_yticks(range(len(rows)), [_wrap(name) for name, _, _ in rows])
+        axes.set_yticks(range(len(rows)), [_wrap(bar.unit_name) for bar in rows])
         axes.set_xlim(IKM_FLOOR, IKM_CEILING)
-        axes.set_xlabel("IKM (skala 25–100)")
+        axes.set_xlabel("IKM (skala 25–100), dengan selang kepercayaan 95%")
         axes.spines[["top", "right"]].set_visible(False)
         return _svg(figure, "ikm", title)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from pipelines.indicators.definitions import BY_CODE, SKM_ELEMENT_NAMES
-from pipelines.indicators.skm import GRADES
+from pipelines.indicators.skm import GRADES, grade_in
 from pipelines.indicators.zi_readiness import THRESHOLDS, Criterion
 from pipelines.periods import Quarter
 from pipelines.publish import charts
@@ -102,7 +102,7 @@ def _left_out(content: ReleaseContent, unit_codes: Sequence[str], missing: str) 
 def _header(content: ReleaseContent, title: str) -> str:
     reporting = [unit for unit in content.units if unit.code not in content.withheld]
     grades = Counter(
-        value.category for unit in reporting if (value := content.value(unit.code, "ikm")) and value.category
+        grade_in(value.category) for unit in reporting if (value := content.value(unit.code, "ikm")) and value.category
     )
     by_grade = " · ".join(f"{grade}: {grades[grade]}" for _, grade, _ in GRADES if grades[grade]) or "–"
     headline = [
@@ -140,10 +140,14 @@ def _ikm_section(content: ReleaseContent) -> str:
         if ikm is None or ikm.value is None:
             missing.append(unit.code)
         else:
-            rows.append((unit.name, ikm.value, ikm.category))
+            low, high = content.value(unit.code, "ikm_ci95_low"), content.value(unit.code, "ikm_ci95_high")
+            interval = (low.value, high.value) if low and high and low.value is not None else None
+            grade = (grade_in(ikm.category) or "") + ("?" if ikm.category and ";" in ikm.category else "")
+            rows.append(charts.IkmBar(unit.name, ikm.value, grade, interval))
     caption = (
         f"Gambar 1. {indicator.name} per unit, {indicator.unit}, diurutkan dari yang tertinggi. Latar menandai mutu "
-        f"pelayanan menurut PermenPANRB 14/2017: {_grade_ranges()}."
+        f"pelayanan menurut PermenPANRB 14/2017: {_grade_ranges()}. Garis tipis: selang kepercayaan 95% IKM; "
+        "tanda ? : selang melewati batas mutu, sehingga mutunya belum pasti."
     )
     chart = _figure(charts.ikm_chart(rows, f"{indicator.name} per unit dengan pita mutu A–D"), caption) if rows else ""
     return (

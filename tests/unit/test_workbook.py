@@ -23,6 +23,8 @@ def content() -> ReleaseContent:
     values = {
         unit.code: {
             "ikm": Value(80.0 + index, "B", 40),
+            "ikm_ci95_low": Value(77.5 + index, None, 40),
+            "ikm_ci95_high": Value(82.5 + index, None, 40),
             "on_time_rate": Value(70.5 + index, None, 100),
             "tariff_compliance_rate": Value(99.25, None, 100),
             "complaints": Value(float(index), None, index),
@@ -92,6 +94,8 @@ def test_summary_values_equal_the_release_figures(book, content):
     for unit_code, values in content.values.items():
         row = rows[unit_code]
         assert row["IKM"] == values["ikm"].value and row["Mutu pelayanan"] == "B"
+        assert (row["IKM batas bawah (95%)"], row["IKM batas atas (95%)"]) == (
+            values["ikm_ci95_low"].value, values["ikm_ci95_high"].value)  # fmt: skip
         assert row["% layanan tepat waktu"] == values["on_time_rate"].value
         assert row["% kepatuhan tarif"] == values["tariff_compliance_rate"].value
         assert row["Jumlah pengaduan"] == values["complaints"].value
