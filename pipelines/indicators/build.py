@@ -101,6 +101,7 @@ class FactFrames:
             complaint_log=pooled("complaint_log"),
             zi_perception=pooled("zi_perception"),
             zi_lke=pooled("zi_lke") if with_worksheet else None,
+            action_plan=pooled("action_plan"),
         )
 
 

@@ -310,6 +310,40 @@ INDICATORS = (
         "capaian kinerja ≥ 3,75; komponen IPKP ≥ 15,75",
         "PermenPANRB 90/2021 jo. 5/2024",
     ),
+    Indicator(
+        "action_plan_items",
+        "Jumlah rencana aksi",
+        "aksi",
+        "Rencana aksi ZI dan rencana tindak lanjut hasil SKM dan survei persepsi yang dilaporkan unit untuk triwulan.",
+        "count(aksi)",
+        "PermenPANRB 90/2021 (tahap rencana aksi pembangunan ZI)",
+    ),
+    Indicator(
+        "action_plan_realisation",
+        "Rata-rata realisasi rencana aksi",
+        "persen",
+        "Rata-rata persentase realisasi semua rencana aksi per akhir triwulan yang dilaporkan.",
+        "Σ realisasi aksi / jumlah aksi",
+        "PermenPANRB 90/2021 (monitoring dan evaluasi rencana aksi)",
+    ),
+    Indicator(
+        "action_plan_overdue",
+        "Rencana aksi terlambat",
+        "aksi",
+        "Rencana aksi yang triwulan pelaksanaannya sudah lewat tetapi realisasinya belum 100%.",
+        "count(aksi dengan triwulan rencana < triwulan laporan dan realisasi < 100%)",
+        "PermenPANRB 90/2021 (monitoring dan evaluasi rencana aksi)",
+    ),
+    Indicator(
+        "skm_followup_coverage",
+        "Unsur SKM lemah yang punya rencana tindak lanjut",
+        "persen",
+        "Persentase unsur SKM dengan nilai rata-rata di bawah batas mutu B (NRR < 3,0644) yang punya paling "
+        "sedikit satu rencana aksi yang ditautkan ke unsur itu; n = jumlah unsur lemah. Kosong, dengan kategori "
+        "'tidak ada unsur SKM di bawah mutu B', bila tidak ada unsur lemah. Hanya per unit.",
+        "100 × (unsur lemah dengan aksi tertaut) / (unsur lemah)",
+        "PermenPANRB 14/2017 (tindak lanjut hasil SKM)",
+    ),
 )
 
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}

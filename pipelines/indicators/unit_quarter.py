@@ -14,10 +14,11 @@ import pandas as pd
 
 from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.datasets.zi_perception import IPAK_ITEMS, IPKP_ITEMS
-from pipelines.indicators import complaints, service, skm, tariff, zi_readiness
+from pipelines.indicators import action_plan, complaints, service, skm, tariff, zi_readiness
 from pipelines.indicators.ikm_interval import ikm_interval, uncertain_grade
 from pipelines.indicators.perception import MINIMUM_RESPONDENTS, PerceptionIndex, perception_index
 from pipelines.indicators.workdays import WorkCalendar
+from pipelines.periods import Quarter
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Facts:
     zi_perception: pd.DataFrame
     zi_lke: pd.DataFrame | None = None
     """The unit's self-assessment worksheet; None for roll-ups, where readiness has no meaning."""
+    action_plan: pd.DataFrame | None = None
+    """The actions of the plan(s) as reported for the quarter; None or empty when none was delivered."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,25 @@ def _skm_values(skm_response: pd.DataFrame, service_log: pd.DataFrame, method: M
     ]
 
 
+def _action_plan_values(
+    plan: pd.DataFrame, skm_response: pd.DataFrame, method: Method, per_unit: bool
+) -> list[IndicatorValue]:
+    items = len(plan)
+    reported = str(Quarter.containing(method.quarter_end))
+    values = [
+        _value("action_plan_items", items, items),
+        _value("action_plan_realisation", *action_plan.realisation_mean(plan)),
+        _value("action_plan_overdue", *action_plan.overdue_count(plan, reported)),
+    ]
+    if per_unit and len(skm_response):  # a roll-up pools elements and links of different units: no meaning
+        respondents = len(skm_response)
+        nrr = {element: float(skm_response[element].sum()) / respondents for element in SKM_ELEMENTS}
+        coverage, weak = action_plan.followup_coverage(plan, nrr)
+        note = None if weak else "tidak ada unsur SKM di bawah mutu B"
+        values.append(_value("skm_followup_coverage", coverage, weak, note))
+    return values
+
+
 def _respondent_flag(respondents: int) -> str:
     """The 30-respondent minimum of the ZI perception surveys: a small sample is flagged, never hidden."""
     return "cukup" if respondents >= MINIMUM_RESPONDENTS else f"kurang dari {MINIMUM_RESPONDENTS} responden"
@@ -198,4 +220,7 @@ def unit_indicators(facts: Facts, method: Method) -> list[IndicatorValue]:
         values += perception
     if facts.zi_lke is not None and len(facts.zi_lke):
         values += _readiness_values(facts.zi_lke, indices)
+    if facts.action_plan is not None and len(facts.action_plan):
+        per_unit = facts.zi_lke is not None
+        values += _action_plan_values(facts.action_plan, facts.skm_response, method, per_unit)
     return values

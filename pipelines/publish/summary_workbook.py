@@ -25,6 +25,7 @@ THEMES = {
                 *(f"ikm_u{number}" for number in range(1, 10)), "skm_sample_required"),
     "Persepsi ZI": ("zi_respondents", "ipak", "ipak_component", "ipkp", "ipkp_component"),
     "Kesiapan ZI": ("zi_pengungkit", "zi_hasil", "zi_total", "wbk_ready", "wbbm_ready"),
+    "Rencana Aksi": ("action_plan_items", "action_plan_realisation", "action_plan_overdue", "skm_followup_coverage"),
 }  # fmt: skip
 """Sheet → indicator codes; every catalogue indicator is on exactly one sheet (a test holds this)."""
 
