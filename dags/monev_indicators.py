@@ -29,6 +29,9 @@ the run's `facts_loaded` event, so seven units loading make one indicators run, 
    reported as *belum lapor*, never as zero) and the agency and province roll-ups.
 3. **announce_indicators** — the `unit_quarter_indicators` asset, extra `{"quarters": [...]}`:
    `monev_publish` republishes those of them that already have a release.
+4. **early_warnings** — after the rebuild: a unit's indicator that moved the wrong way against the
+   previous quarter beyond its limit in `config/warnings.yaml` (the IKM's fall also significant at
+   95%) is e-mailed to `MONEV_ALERT_RECIPIENTS`, once per unit, indicator and quarter.
 """
 
 
@@ -64,7 +67,17 @@ def monev_indicators():
         context["outlet_events"][INDICATORS_ASSET].extra = {"quarters": rebuilt}
         return rebuilt
 
-    announce_indicators(compute_indicators.expand(quarter=changed_quarters()))
+    @task
+    def early_warnings(quarters: list[str]) -> list[str]:
+        """After the rebuild: each new early warning e-mailed to the data team, once per unit, indicator and quarter."""
+        from pipelines.notify.early_warnings import send_early_warnings
+        from pipelines.periods import Quarter
+
+        return [line for quarter in sorted(quarters) for line in send_early_warnings(Quarter.parse(quarter))]
+
+    rebuilt = compute_indicators.expand(quarter=changed_quarters())
+    announce_indicators(rebuilt)
+    early_warnings(rebuilt)
 
 
 monev_indicators()

@@ -12,9 +12,11 @@ import pyarrow as pa
 
 from pipelines.datasets.skm_response import SKM_ELEMENTS
 from pipelines.indicators import zi_readiness
+from pipelines.indicators.early_warning import EarlyWarning, early_warnings, load_rules, readings_of
 from pipelines.indicators.skm_profile import CHARACTERISTICS, ProfileCell, ikm_by_profile
 from pipelines.periods import Quarter
 from pipelines.registry import Registry, Unit
+from pipelines.settings import get_settings
 from pipelines.storage import DataRoot
 from pipelines.warehouse.partitions import read_quarter
 from pipelines.warehouse.schemas import FACT_TABLES, UNIT_QUARTER_INDICATORS
@@ -56,6 +58,8 @@ class ReleaseContent:
     """IKM by respondent profile, small cells already suppressed (indicators/skm_profile.py)."""
     metadata: Mapping[str, str] = field(default_factory=dict)
     """Indonesian label → text, for the workbook's and report's metadata (version, date, settings…)."""
+    warnings: tuple[EarlyWarning, ...] = ()
+    """The quarter's early warnings against the previous quarter (indicators/early_warning.py)."""
 
     def value(self, unit_code: str, indicator_code: str) -> Value | None:
         return self.values.get(unit_code, {}).get(indicator_code)
@@ -115,6 +119,10 @@ def release_content(
         period = period.previous()
     current = {code: unit for code, unit in history[quarter].items() if code not in withheld}
     history[quarter] = current
+    previous = {unit: readings_of({code: value.value for code, value in values.items()})
+                for unit, values in history[quarter.previous()].items()}  # fmt: skip
+    now = {unit: readings_of({code: value.value for code, value in values.items()}) for unit, values in current.items()}
+    warnings = early_warnings(load_rules(get_settings().config_dir / "warnings.yaml"), previous, now)
     return ReleaseContent(
         quarter=quarter,
         province_code=reg.province.code,
@@ -128,4 +136,5 @@ def release_content(
         quality=quality,
         profile=_profile(root, quarter, withheld, weight_mode),
         metadata=dict(metadata or {}),
+        warnings=tuple(warnings),
     )

@@ -71,6 +71,12 @@ def _summary_columns(content: ReleaseContent) -> list[Column]:
         Column("Keterangan WBK", 50, TEXT, category("wbk_ready")),
         Column("Siap Menuju WBBM", 10, TEXT, lambda unit: _ready(content.value(unit["code"], "wbbm_ready"))),
         Column("Keterangan WBBM", 50, TEXT, category("wbbm_ready")),
+        Column(
+            "Peringatan dini",
+            60,
+            TEXT,
+            lambda unit: "; ".join(warning.reason for warning in content.warnings if warning.unit_code == unit["code"]),
+        ),
         Column("Status", 40, TEXT, lambda unit: unit["status"]),
     ]
 

@@ -168,6 +168,16 @@ unit_reminder = Table(
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )
 
+early_warning = Table(
+    "early_warning",
+    metadata,
+    Column("quarter", String(8), primary_key=True),
+    Column("unit_code", String(64), primary_key=True),
+    Column("indicator_code", String(64), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
 quarter_refresh = Table(
     "quarter_refresh",
     metadata,

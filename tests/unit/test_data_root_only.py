@@ -25,6 +25,7 @@ ALLOWED = {
     "registry.py": "reads config/units.yaml from the config folder",
     "parse/headers.py": "reads config/headers.yaml from the config folder",
     "indicators/workdays.py": "reads config/calendar.yaml from the config folder",
+    "indicators/early_warning.py": "reads config/warnings.yaml from the config folder",
     "quality/gx_runner.py": "reads the GX suites from expectations/",
     "samples/profiles.py": "reads the sample offices' export and survey-form styles kept beside it as YAML",
     "quality/data_docs.py": "GX renders its site into a scratch folder; the pages are then uploaded to the data root",

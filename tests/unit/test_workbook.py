@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from pipelines.indicators.definitions import INDICATORS
+from pipelines.indicators.early_warning import EarlyWarning
 from pipelines.periods import Quarter
 from pipelines.publish.content import NOT_REPORTED, ReleaseContent, Value
 from pipelines.publish.summary_workbook import THEMES, workbook_bytes
@@ -42,6 +43,7 @@ def content() -> ReleaseContent:
         values=values,
         withheld={units[-1].code: "tidak ada data yang diterima untuk triwulan ini"},
         history={},
+        warnings=(EarlyWarning(units[1].code, "on_time_rate", 85.0, 70.0, "Persentase layanan turun 15,00 poin"),),
         readiness={},
         quality=[
             {
@@ -87,6 +89,12 @@ def test_sheets_cover_summary_themes_profile_quality_and_metadata(book):
 def test_every_indicator_is_on_exactly_one_theme_sheet():
     placed = [code for codes in THEMES.values() for code in codes]
     assert sorted(placed) == sorted(indicator.code for indicator in INDICATORS)
+
+
+def test_the_summary_lists_each_units_early_warnings(book, content):
+    rows = summary_rows(book)
+    assert rows[content.units[1].code]["Peringatan dini"] == "Persentase layanan turun 15,00 poin"
+    assert rows[content.units[2].code]["Peringatan dini"] in ("", None)
 
 
 def test_summary_values_equal_the_release_figures(book, content):
