@@ -113,6 +113,19 @@ def test_ikm_chart_draws_each_interval_and_marks_an_unsure_grade(content, html):
     assert "B: " in header, "an unsure grade still counts under its grade in the headline"
 
 
+def test_report_links_each_weak_element_to_its_follow_up(content):
+    from pipelines.publish.followup import NO_ACTION, FollowUp
+
+    rows = (FollowUp("UPT-K3", "U8 Penanganan Pengaduan, Saran dan Masukan", 2.55, "Kanal WhatsApp pengaduan", "2026Q2",
+                     2.40, 80.0, "proses"),
+            FollowUp("BID-WAS", "U3 Waktu Penyelesaian", 2.4, NO_ACTION, None, None, None, None))  # fmt: skip
+    html = report_html(replace(content, followups=rows, plan_by_area=(("Tindak lanjut SKM", 4, 62.5),)))
+    table = html.split('id="tindak-lanjut"')[1].split("</table>")[0]
+    assert "Kanal WhatsApp pengaduan</td><td>2026Q2</td><td>2,40</td><td>80</td>" in table
+    assert f"<td>{NO_ACTION}</td>" in table
+    assert "<td>Tindak lanjut SKM</td><td>4</td><td>62,5</td>" in html.split('id="rencana-aksi"')[1]
+
+
 def test_report_is_self_contained(html):
     assert "<script" not in html
     assert 'src="http' not in html and 'href="http' not in html and "url(http" not in html

@@ -15,6 +15,7 @@ from pipelines.indicators import zi_readiness
 from pipelines.indicators.early_warning import EarlyWarning, early_warnings, load_rules, readings_of
 from pipelines.indicators.skm_profile import CHARACTERISTICS, ProfileCell, ikm_by_profile
 from pipelines.periods import Quarter
+from pipelines.publish.followup import PLAN_COLUMNS, FollowUp, followups, realisation_by_area
 from pipelines.registry import Registry, Unit
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot
@@ -60,6 +61,10 @@ class ReleaseContent:
     """Indonesian label → text, for the workbook's and report's metadata (version, date, settings…)."""
     warnings: tuple[EarlyWarning, ...] = ()
     """The quarter's early warnings against the previous quarter (indicators/early_warning.py)."""
+    followups: tuple[FollowUp, ...] = ()
+    """Each weak SKM element with the actions linked to it (publish/followup.py)."""
+    plan_by_area: tuple[tuple[str, int, float], ...] = ()
+    """(area, actions, mean realisation %) of the reporting units' pooled action plans."""
 
     def value(self, unit_code: str, indicator_code: str) -> Value | None:
         return self.values.get(unit_code, {}).get(indicator_code)
@@ -123,6 +128,8 @@ def release_content(
                 for unit, values in history[quarter.previous()].items()}  # fmt: skip
     now = {unit: readings_of({code: value.value for code, value in values.items()}) for unit, values in current.items()}
     warnings = early_warnings(load_rules(get_settings().config_dir / "warnings.yaml"), previous, now)
+    plan = [row for row in read_quarter(root, "warehouse", "action_plan", quarter, FACT_TABLES["action_plan"],
+                                        PLAN_COLUMNS).to_pylist() if row["unit_code"] in current]  # fmt: skip
     return ReleaseContent(
         quarter=quarter,
         province_code=reg.province.code,
@@ -137,4 +144,6 @@ def release_content(
         profile=_profile(root, quarter, withheld, weight_mode),
         metadata=dict(metadata or {}),
         warnings=tuple(warnings),
+        followups=tuple(followups(plan, history, quarter)),
+        plan_by_area=tuple(realisation_by_area(plan)),
     )

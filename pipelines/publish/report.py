@@ -231,8 +231,39 @@ def _elements_section(content: ReleaseContent) -> str:
     )
     return (
         f'<section id="unsur-skm"><h2>3. Unsur Survei Kepuasan Masyarakat (SKM)</h2>{chart}'
-        f"<h3>Unsur terlemah per unit</h3>{table}{_left_out(content, missing, 'tidak ada data SKM')}</section>"
+        f"<h3>Unsur terlemah per unit</h3>{table}{_left_out(content, missing, 'tidak ada data SKM')}"
+        f"{_followup_tables(content)}</section>"
     )
+
+
+def _optional(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else decimal_comma(value, places)
+
+
+def _followup_tables(content: ReleaseContent) -> str:
+    """Each weak element with the action that answers it (and the element's average then and now), and the pooled
+    plans' progress per area."""
+    names = {unit.code: unit.name for unit in content.units}
+    rows = [
+        (names.get(row.unit_code, row.unit_code), row.element, decimal_comma(row.nrr), row.action,
+         row.planned_quarter or "–", _optional(row.nrr_when_planned), _optional(row.realisation, 0))
+        for row in content.followups
+    ]  # fmt: skip
+    head = ("Unit", "Unsur di bawah mutu B", "NRR triwulan ini", "Rencana tindak lanjut", "Triwulan rencana",
+            "NRR pada triwulan rencana", "Realisasi (%)")  # fmt: skip
+    followup = (
+        '<h3>Tindak lanjut unsur di bawah mutu B (NRR &lt; 3,0644)</h3><table id="tindak-lanjut"><thead>'
+        + _row(head, "th") + "</thead><tbody>" + "".join(_row(row) for row in rows) + "</tbody></table>"
+        if rows else "<h3>Tindak lanjut unsur di bawah mutu B</h3><p>Tidak ada unsur SKM di bawah mutu B.</p>"
+    )  # fmt: skip
+    if not content.plan_by_area:
+        return followup
+    areas = "".join(_row((area, str(items), decimal_comma(mean, 1))) for area, items, mean in content.plan_by_area)
+    return (
+        followup + '<h3>Realisasi rencana aksi per area (semua unit yang melapor)</h3><table id="rencana-aksi">'
+        + "<thead>" + _row(("Area", "Jumlah aksi", "Rata-rata realisasi (%)"), "th") + f"</thead><tbody>{areas}"
+        + "</tbody></table>"
+    )  # fmt: skip
 
 
 def _criterion_cell(check: Criterion) -> str:

@@ -169,6 +169,14 @@ def workbook_bytes(content: ReleaseContent) -> bytes:
         rows = _theme_rows(content, codes)
         writer.sheet(name, THEME_COLUMNS, rows, [None, None, None, None, _value_format, None, COUNT, None])
     writer.sheet(
+        "Tindak Lanjut SKM",
+        (("Kode unit", 14), ("Unsur SKM di bawah mutu B", 34), ("NRR triwulan ini", 10), ("Rencana tindak lanjut", 60),
+         ("Triwulan rencana", 10), ("NRR pada triwulan rencana", 12), ("Realisasi (%)", 10), ("Status", 10)),
+        [[row.unit_code, row.element, row.nrr, row.action, row.planned_quarter or "", row.nrr_when_planned,
+          row.realisation, row.status or ""] for row in content.followups],
+        [None, None, DECIMAL, None, None, DECIMAL, DECIMAL, None],
+    )  # fmt: skip
+    writer.sheet(
         "Profil Responden",
         (("Kode unit", 14), ("Karakteristik", 16), ("Kelompok", 14), ("Responden", 11), ("IKM", 8),
          ("Mutu / keterangan", 60)),

@@ -83,7 +83,8 @@ def summary_rows(book) -> dict[str, dict]:
 
 
 def test_sheets_cover_summary_themes_profile_quality_and_metadata(book):
-    assert book.sheetnames == ["Ringkasan", *THEMES, "Profil Responden", "Kualitas Data", "Metadata"]
+    assert book.sheetnames == ["Ringkasan", *THEMES, "Tindak Lanjut SKM", "Profil Responden", "Kualitas Data",
+                               "Metadata"]  # fmt: skip
 
 
 def test_every_indicator_is_on_exactly_one_theme_sheet():
