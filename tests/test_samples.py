@@ -1,7 +1,12 @@
+import numpy as np
+import pyarrow.parquet as pq
+
 from pipelines.ingest.run import ingest_unit
+from pipelines.periods import Quarter
 from pipelines.registry import registry
 from pipelines.samples.generate import write_samples
 from pipelines.samples.profiles import PLANNED_ACTIONS
+from pipelines.storage import DataRoot
 
 
 def test_samples_cover_every_unit_in_csv_and_xlsx_and_are_deterministic(data_root, quarter):
@@ -82,3 +87,29 @@ def test_samples_follow_the_registry_not_a_list_in_code(data_root, quarter, conf
     assert "UPT-BLK-JBR" in written
     log = data_root.read_bytes("landing", "UPT-BLK-JBR", written["UPT-BLK-JBR"][0]).decode("utf-8", "replace")
     assert "Uji Kompetensi Jember" in log and "Pendaftaran" not in log
+
+
+def test_a_year_of_samples_ends_with_the_same_newest_quarter_and_tells_two_stories(data_root, quarter, tmp_path):
+    """Four quarters: the newest is byte for byte what one quarter alone gives; the second unit's SKM improves
+    quarter by quarter, and the unit second from last falls in the newest quarter."""
+    written = write_samples(quarter, rows=600, quarters=4)
+    assert {name.split("_")[-1].split(".")[0] for names in written.values() for name in names if "layanan" in name} \
+        == {"2025Q4", "2026Q1", "2026Q2", "2026Q3"}  # fmt: skip
+    alone = DataRoot(str(tmp_path / "alone"))
+    write_samples(quarter, rows=600, root=alone)
+    for unit_code in written:
+        for name in alone.list_files("landing", unit_code):
+            assert alone.read_bytes("landing", unit_code, name) == data_root.read_bytes("landing", unit_code, name)
+    units = registry().unit_codes
+    for unit_code in (units[1], units[-2]):
+        ingest_unit(unit_code)
+    means = {}
+    for unit_code in (units[1], units[-2]):
+        for period in (Quarter(2025, 4), Quarter(2026, 2), quarter):
+            table = data_root.path("warehouse", "skm_response", f"year={period.year}", f"quarter={period.quarter}",
+                                   f"unit_code={unit_code}")  # fmt: skip
+            answers = pq.read_table(table, columns=[f"u{n}" for n in range(1, 10)]).to_pandas().to_numpy()
+            means[unit_code, str(period)] = float(np.mean(answers))
+    improving, falling = units[1], units[-2]
+    assert means[improving, "2025Q4"] < means[improving, "2026Q2"] < means[improving, "2026Q3"]
+    assert means[falling, "2026Q2"] - means[falling, "2026Q3"] > 0.2

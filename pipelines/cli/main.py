@@ -23,9 +23,12 @@ def _quarter(text: str) -> Quarter:
 def _samples(args: argparse.Namespace) -> int:
     from pipelines.samples.generate import write_samples
 
-    written = write_samples(args.quarter, rows=args.rows)
+    written = write_samples(args.quarter, rows=args.rows, quarters=args.quarters)
     files = sum(len(names) for names in written.values())
-    print(f"sample exports for {args.quarter}: {files} files for {len(written)} units")
+    first = args.quarter
+    for _ in range(args.quarters - 1):
+        first = first.previous()
+    print(f"sample exports for {first} to {args.quarter}: {files} files for {len(written)} units")
     return 0
 
 
@@ -221,7 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     samples = commands.add_parser("samples", help="write realistic sample exports for every unit into landing/")
     samples.add_argument("--quarter", type=_quarter, required=True, help="quarter, e.g. 2026Q3")
-    samples.add_argument("--rows", type=int, default=None, help="service-log rows in all units together (default 6000)")
+    samples.add_argument(
+        "--rows", type=int, default=None, help="service-log rows per quarter in all units together (default 6000)"
+    )
+    samples.add_argument(
+        "--quarters",
+        type=int,
+        default=4,
+        help="how many quarters, ending with --quarter (default 4: a year of history)",
+    )
     samples.set_defaults(handler=_samples)
 
     run = commands.add_parser("run", help="ingest, validate, compute indicators and publish one quarter, in-process")
