@@ -126,6 +126,15 @@ def test_report_links_each_weak_element_to_its_follow_up(content):
     assert "<td>Tindak lanjut SKM</td><td>4</td><td>62,5</td>" in html.split('id="rencana-aksi"')[1]
 
 
+def test_report_lists_the_early_warnings(content):
+    from pipelines.indicators.early_warning import EarlyWarning
+
+    warning = EarlyWarning("UPT-K3", "on_time_rate", 85.0, 70.0, "Persentase layanan selesai tepat waktu turun 15 poin")
+    listed = report_html(replace(content, warnings=(warning,))).split('id="peringatan-dini"')[1].split("</div>")[0]
+    assert "<b>UPT Keselamatan Kerja</b>: Persentase layanan selesai tepat waktu turun 15 poin" in listed
+    assert 'id="peringatan-dini"' not in report_html(content)
+
+
 def test_report_is_self_contained(html):
     assert "<script" not in html
     assert 'src="http' not in html and 'href="http' not in html and "url(http" not in html

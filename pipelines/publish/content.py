@@ -144,6 +144,6 @@ def release_content(
         profile=_profile(root, quarter, withheld, weight_mode),
         metadata=dict(metadata or {}),
         warnings=tuple(warnings),
-        followups=tuple(followups(plan, history, quarter)),
+        followups=tuple(followups(plan, history, quarter, reg.unit_codes)),
         plan_by_area=tuple(realisation_by_area(plan)),
     )

@@ -41,13 +41,17 @@ class FollowUp:
 
 
 def followups(
-    plan: Sequence[Mapping], history: Mapping[Quarter, Mapping[str, Mapping[str, object]]], quarter: Quarter
+    plan: Sequence[Mapping],
+    history: Mapping[Quarter, Mapping[str, Mapping[str, object]]],
+    quarter: Quarter,
+    unit_codes: Sequence[str],
 ) -> list[FollowUp]:
-    """Every weak element (NRR under grade B) of every unit in this quarter's figures, with each action linked to it;
-    a weak element without any action gets one row saying so. `history` maps quarter → unit → code → Value."""
+    """Every weak element (NRR under grade B) of each of `unit_codes` (in that order) in this quarter's figures, with
+    each action linked to it; a weak element without any action gets one row saying so. `history` maps quarter →
+    unit → code → Value."""
     current = history.get(quarter, {})
     rows = []
-    for unit_code, values in current.items():
+    for unit_code, values in ((code, current[code]) for code in unit_codes if code in current):
         for number, element in enumerate(SKM_ELEMENTS):
             value = values.get(f"ikm_{element}")
             if value is None or value.value is None or value.value >= WEAK_ELEMENT_NRR:

@@ -60,6 +60,7 @@ td.gagal { background: #f8d9d6; white-space: nowrap; }
 td.status { white-space: nowrap; }
 td.ada-masalah { background: #f8d9d6; }
 .belum { color: #6b4e00; }
+.peringatan { color: #8a1c1c; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2pt 8pt; font-size: 8pt; }
 dt { font-weight: bold; }
 dd { margin: 0; }
@@ -119,8 +120,22 @@ def _header(content: ReleaseContent, title: str) -> str:
         f'<p class="instansi">Provinsi {escape(content.province_name)} · {escape(agencies)}</p>'
         f'<ul class="angka-utama">{items}</ul>'
         + _not_reported(content, list(content.withheld), NOT_REPORTED, f"{NOT_REPORTED.capitalize()}:")
+        + _warnings(content)
         + "</header>"
     )
+
+
+def _warnings(content: ReleaseContent) -> str:
+    """The quarter's early warnings: a unit's figure that moved the wrong way against the previous quarter."""
+    if not content.warnings:
+        return ""
+    names = {unit.code: unit.name for unit in content.units}
+    items = "".join(
+        f"<li><b>{escape(names.get(warning.unit_code, warning.unit_code))}</b>: {escape(warning.reason)}</li>"
+        for warning in content.warnings
+    )
+    intro = "<p>Peringatan dini dibanding triwulan sebelumnya:</p>"
+    return f'<div class="peringatan" id="peringatan-dini">{intro}<ul>{items}</ul></div>'
 
 
 def _grade_ranges() -> str:

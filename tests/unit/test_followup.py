@@ -23,7 +23,7 @@ def elements(**weak: float) -> dict[str, Value]:
 
 def test_each_weak_element_shows_its_action_and_its_average_then_and_now():
     history = {Q2: {"UPT-K3": elements(u3=2.7)}, Q3: {"UPT-K3": elements(u3=2.9, u5=3.0)}}
-    assert followups(PLAN, history, Q3) == [
+    assert followups(PLAN, history, Q3, ["UPT-K3"]) == [
         FollowUp("UPT-K3", "U3 Waktu Penyelesaian", 2.9, "Loket cepat", "2026Q2", 2.7, 100.0, "selesai"),
         FollowUp("UPT-K3", "U5 Produk Spesifikasi Jenis Pelayanan", 3.0, NO_ACTION, None, None, None, None),
     ]  # u8 is not weak: its action is not listed
@@ -31,7 +31,7 @@ def test_each_weak_element_shows_its_action_and_its_average_then_and_now():
 
 def test_an_action_planned_outside_the_history_has_no_earlier_average():
     plan = [{**PLAN[0], "planned_quarter": "2025Q1"}]
-    [row] = followups(plan, {Q3: {"UPT-K3": elements(u3=2.9)}}, Q3)
+    [row] = followups(plan, {Q3: {"UPT-K3": elements(u3=2.9)}}, Q3, ["UPT-K3"])
     assert (row.planned_quarter, row.nrr_when_planned) == ("2025Q1", None)
 
 
