@@ -97,8 +97,8 @@ def _complaint_values(complaint_log: pd.DataFrame, service_log: pd.DataFrame, me
 
 def _skm_values(skm_response: pd.DataFrame, service_log: pd.DataFrame, method: Method) -> list[IndicatorValue]:
     respondents = len(skm_response)
-    answers = skm_response[list(SKM_ELEMENTS)].to_numpy(dtype="int64")
-    result = skm.ikm(answers.sum(axis=0).tolist(), respondents, method.ikm_weight_mode)
+    answers = skm_response[list(SKM_ELEMENTS)].to_numpy(dtype="int8")  # 1..4: a province's answers stay small
+    result = skm.ikm(answers.sum(axis=0, dtype="int64").tolist(), respondents, method.ikm_weight_mode)
     weakest = min(result.element_nrr)
     from_tally = int(skm_response["from_tally"].fillna(False).sum()) if "from_tally" in skm_response else 0
     basis = None if not from_tally else "IKM dari rekap" if from_tally == respondents else "IKM sebagian dari rekap"

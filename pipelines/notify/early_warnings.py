@@ -12,9 +12,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 
-from pipelines.connections import MissingConnection, get_connection
 from pipelines.indicators.early_warning import EarlyWarning, early_warnings, load_rules, readings_of
-from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, compose, send_message, sender_of
+from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, compose, send_message, sender_of, smtp_connection
 from pipelines.notify.unit_notices import SIGNATURE
 from pipelines.periods import Quarter
 from pipelines.registry import registry
@@ -86,9 +85,8 @@ def send_early_warnings(quarter: Quarter, root: DataRoot | None = None) -> list[
         return []
     subject, body = warning_text(quarter, new)
     recipients = list(get_settings().alert_recipients)
-    try:
-        connection = get_connection(SMTP_CONN_ID)
-    except MissingConnection:
+    connection = smtp_connection()
+    if connection is None:
         outbox = ("outbox", f"peringatan_dini_{quarter.label}.eml")
         root.write_bytes(bytes(compose(subject, body, recipients or ["tim-data@localhost"], DEFAULT_SENDER)), *outbox)
         return [f"{len(new)} warnings: no '{SMTP_CONN_ID}' connection, written to {root.uri_of(*outbox)}"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from pipelines.connections import get_connection
+from pipelines.connections import MissingConnection, get_connection
 
 SMTP_CONN_ID = "monev_smtp"
 DEFAULT_SENDER = "monev@localhost"
@@ -50,6 +50,20 @@ def compose(
     for attachment in attachments:
         attachment.attach_to(message)
     return message
+
+
+def smtp_connection() -> Any | None:
+    """The `monev_smtp` Connection, or None where there is none (the embedded demo writes to its outbox instead)."""
+    try:
+        return get_connection(SMTP_CONN_ID)
+    except MissingConnection:
+        return None
+
+
+def unit_recipients(contacts: Sequence[str], team: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(To, Cc) of a message to a unit: its contacts with the data team in copy, or the data team when the registry
+    has no contact for it."""
+    return (list(contacts), list(team)) if contacts else (list(team), [])
 
 
 def sender_of(connection: Any) -> str:

@@ -9,8 +9,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 
-from pipelines.connections import MissingConnection, get_connection
-from pipelines.notify.mail import DEFAULT_SENDER, SMTP_CONN_ID, compose, send_message, sender_of
+from pipelines.notify.mail import (
+    DEFAULT_SENDER,
+    SMTP_CONN_ID,
+    compose,
+    send_message,
+    sender_of,
+    smtp_connection,
+    unit_recipients,
+)
 from pipelines.notify.unit_notices import SIGNATURE
 from pipelines.periods import Quarter
 from pipelines.publish.cells import indonesian_time
@@ -38,18 +45,14 @@ def reminder_text(unit: Unit, quarter: Quarter, reason: str, deadline: datetime)
 
 def send_reminder(unit: Unit, quarter: Quarter, reason: str, deadline: datetime, sent_by: str, root: DataRoot) -> str:
     """Send (or, without a `monev_smtp` connection, write to the outbox) and record; what happened, in Indonesian."""
-    team = list(get_settings().alert_recipients)
-    recipients = list(unit.contacts) or team
+    recipients, copied = unit_recipients(unit.contacts, get_settings().alert_recipients)
     if not recipients:
         return f"{unit.code} tidak punya alamat kontak di registri: pengingat tidak dikirim."
     subject, body = reminder_text(unit, quarter, reason, deadline)
-    try:
-        connection = get_connection(SMTP_CONN_ID)
-    except MissingConnection:
-        connection = None
+    connection = smtp_connection()
     message = compose(subject, body, recipients, sender_of(connection) if connection else DEFAULT_SENDER)
-    if unit.contacts and team:
-        message["Cc"] = ", ".join(team)
+    if copied:
+        message["Cc"] = ", ".join(copied)
     now = datetime.now(UTC)
     if connection is None:
         outbox = ("outbox", "units", unit.code, f"pengingat_{quarter.label}_{now:%Y%m%dT%H%M%S}.eml")

@@ -15,7 +15,6 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
-from pipelines.connections import MissingConnection, get_connection
 from pipelines.datasets import DATASETS
 from pipelines.notify.mail import (
     DEFAULT_SENDER,
@@ -25,10 +24,20 @@ from pipelines.notify.mail import (
     compose,
     send_message,
     sender_of,
+    smtp_connection,
+    unit_recipients,
 )
 from pipelines.publish.cells import indonesian_size, indonesian_time
-from pipelines.quality.delivery_verdict import DeliveryVerdict, delivery_verdict, feedback_workbooks, problem_lines
+from pipelines.quality.delivery_verdict import (
+    JUDGED,
+    VERDICT_LABELS,
+    DeliveryVerdict,
+    delivery_verdict,
+    feedback_workbooks,
+    problem_lines,
+)
 from pipelines.registry import Unit, registry
+from pipelines.runstate.received_files import ingest_log
 from pipelines.runstate.store import aware, engine, unit_notice, upsert
 from pipelines.settings import get_settings
 from pipelines.storage import DataRoot, data_root
@@ -44,14 +53,14 @@ class NoticesFailed(RuntimeError):
     """Some notices could not be sent; they are sent again by the next run."""
 
 
-def wants_notice(unit: Unit, verdict: DeliveryVerdict) -> bool:
-    """Problems always; a receipt only for what the unit sent itself."""
-    if not verdict.judged:
+def wants_notice(unit: Unit, entry: dict) -> bool:
+    """A judged file's problems always; a receipt only for what the unit sent itself."""
+    if entry["status"] not in JUDGED:
         return False
-    if verdict.status != "accepted":
+    if entry["status"] != "accepted":
         return True
     try:
-        return unit.source(verdict.entry["source"]).kind == "files"
+        return unit.source(entry["source"]).kind == "files"
     except KeyError:  # a source since removed from the registry
         return False
 
@@ -93,8 +102,7 @@ def notice_text(unit: Unit, verdict: DeliveryVerdict) -> tuple[str, str]:
 
 def notice_message(unit: Unit, verdict: DeliveryVerdict, sender: str, root: DataRoot) -> EmailMessage:
     subject, body = notice_text(unit, verdict)
-    team = list(get_settings().alert_recipients)
-    recipients = list(unit.contacts) or team
+    recipients, copied = unit_recipients(unit.contacts, get_settings().alert_recipients)
     attachments = []
     if verdict.status != "accepted":
         attachments = [
@@ -104,8 +112,8 @@ def notice_message(unit: Unit, verdict: DeliveryVerdict, sender: str, root: Data
     domain = sender.rpartition("@")[2] or "localhost"
     message_id = f"<monev-zi-file{verdict.entry['file_id']}-{verdict.status}@{domain}>"
     message = compose(subject, body, recipients, sender, attachments, message_id)
-    if unit.contacts and team:
-        message["Cc"] = ", ".join(team)
+    if copied:
+        message["Cc"] = ", ".join(copied)
     return message
 
 
@@ -127,20 +135,17 @@ def send_delivery_notices(file_ids: Iterable[int], root: DataRoot | None = None)
     and nothing is recorded as sent. An attempt interrupted while sending is not repeated (it may have arrived).
     """
     root = root or data_root()
-    try:
-        connection = get_connection(SMTP_CONN_ID)
-    except MissingConnection:
-        connection = None
+    connection = smtp_connection()
     units = registry()
     lines, failures = [], []
-    for file_id in sorted(set(file_ids)):
-        verdict = delivery_verdict(root, file_id)
-        if verdict is None or verdict.entry["unit_code"] not in units.unit_codes:
+    for entry in ingest_log(sorted(set(file_ids))):
+        if entry["unit_code"] not in units.unit_codes:
             continue
-        unit = units.unit(verdict.entry["unit_code"])
-        if not wants_notice(unit, verdict) or _notice_status(file_id, verdict.status) in ("sent", "sending"):
+        unit, file_id = units.unit(entry["unit_code"]), entry["file_id"]
+        if not wants_notice(unit, entry) or _notice_status(file_id, entry["status"]) in ("sent", "sending"):
             continue
-        place = f"{unit.code}/{verdict.entry['file_name']} ({verdict.label})"
+        verdict = delivery_verdict(root, entry)
+        place = f"{unit.code}/{entry['file_name']} ({VERDICT_LABELS[entry['status']]})"
         if connection is None:
             message = notice_message(unit, verdict, DEFAULT_SENDER, root)
             outbox = ("outbox", "units", unit.code, f"file{file_id}_{verdict.status}.eml")

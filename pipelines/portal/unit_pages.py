@@ -27,7 +27,7 @@ from pipelines.portal.web import (
 from pipelines.publish.cells import indonesian_size
 from pipelines.quality.delivery_verdict import delivery_verdict, feedback_workbooks, rejection_reason
 from pipelines.registry import registry
-from pipelines.runstate.received_files import ingest_log, latest_delivery_of
+from pipelines.runstate.received_files import file_quarters, ingest_log, latest_delivery_of
 from pipelines.storage import data_root
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def file_page(request: Request, file_id: int) -> HTMLResponse:
     entry = visible_file(session, file_id)
     root = data_root()
     unit = registry().unit(entry["unit_code"])
-    verdict = delivery_verdict(root, file_id)
+    verdict = delivery_verdict(root, entry)
     return page(
         request, "file.html", session=session, unit=unit, verdict=verdict,
         problems=verdict.problems.slice(0, PROBLEMS_SHOWN).to_pylist(), total_problems=verdict.problems.num_rows,
@@ -130,10 +130,9 @@ def feedback_download(request: Request, file_id: int, quarter: str) -> Response:
     session = ready_session(request)
     entry = visible_file(session, file_id)
     root = data_root()
-    verdict = delivery_verdict(root, file_id)
     unit = registry().unit(entry["unit_code"])
-    wanted = [known for known in verdict.quarters if str(known) == quarter]
-    found = feedback_workbooks(root, unit, tuple(wanted))
+    loaded = (Quarter(year, number) for year, number in file_quarters(file_id))
+    found = feedback_workbooks(root, unit, tuple(known for known in loaded if str(known) == quarter))
     if not found:
         raise Refused(404, "Buku kerja umpan balik tidak ditemukan.")
     parts = found[0][1]

@@ -124,9 +124,10 @@ def release_content(
         period = period.previous()
     current = {code: unit for code, unit in history[quarter].items() if code not in withheld}
     history[quarter] = current
-    previous = {unit: readings_of({code: value.value for code, value in values.items()})
-                for unit, values in history[quarter.previous()].items()}  # fmt: skip
-    now = {unit: readings_of({code: value.value for code, value in values.items()}) for unit, values in current.items()}
+    previous, now = (
+        {unit: readings_of({code: value.value for code, value in values.items()}) for unit, values in period.items()}
+        for period in (history[quarter.previous()], current)
+    )
     warnings = early_warnings(load_rules(get_settings().config_dir / "warnings.yaml"), previous, now)
     plan = [row for row in read_quarter(root, "warehouse", "action_plan", quarter, FACT_TABLES["action_plan"],
                                         PLAN_COLUMNS).to_pylist() if row["unit_code"] in current]  # fmt: skip

@@ -48,10 +48,6 @@ class DeliveryVerdict:
     def label(self) -> str:
         return VERDICT_LABELS.get(self.status, self.status)
 
-    @property
-    def judged(self) -> bool:
-        return self.status in JUDGED
-
 
 def file_problems(root: DataRoot, unit_code: str, sha256: str, quarters: tuple[Quarter, ...]) -> pa.Table:
     """The problems of the file with these bytes, from the unit's quarantine of each quarter it touched."""
@@ -64,13 +60,9 @@ def file_problems(root: DataRoot, unit_code: str, sha256: str, quarters: tuple[Q
     return feedback_table(pa.concat_tables(found) if found else QUARANTINE.empty_table())
 
 
-def delivery_verdict(root: DataRoot, file_id: int) -> DeliveryVerdict | None:
-    """The file's verdict; None when the catalog has no such file."""
-    entries = received_files.ingest_log([file_id])
-    if not entries:
-        return None
-    entry = entries[0]
-    quarters = tuple(Quarter(year, quarter) for year, quarter in received_files.file_quarters(file_id))
+def delivery_verdict(root: DataRoot, entry: dict) -> DeliveryVerdict:
+    """The verdict of the file with this ingest_log entry, with its problems from the quarantine."""
+    quarters = tuple(Quarter(year, quarter) for year, quarter in received_files.file_quarters(entry["file_id"]))
     return DeliveryVerdict(entry, quarters, file_problems(root, entry["unit_code"], entry["sha256"], quarters))
 
 
